@@ -1,0 +1,24 @@
+// Middleware: request bodies above the configured limit are refused with 413 before a handler reads them.
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getConfig } from "../config";
+import { errors } from "../kit/errors";
+import type { AppEnv } from "./app-env";
+
+export function requestBodyLimit(): MiddlewareHandler<AppEnv> {
+  const byLimit = new Map<number, MiddlewareHandler>();
+  return (c, next) => {
+    const maxSize = getConfig(c.env).MAX_BODY_BYTES;
+    let handler = byLimit.get(maxSize);
+    if (!handler) {
+      handler = bodyLimit({
+        maxSize,
+        onError: () => {
+          throw errors.payloadTooLarge(maxSize);
+        },
+      });
+      byLimit.set(maxSize, handler);
+    }
+    return handler(c, next);
+  };
+}

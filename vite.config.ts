@@ -1,0 +1,21 @@
+// One dev server for UI and API: Vite serves the React app, @cloudflare/vite-plugin runs the Worker (and the
+// unfurl helper) in workerd with emulated bindings persisted under .wrangler/.
+import { cloudflare } from "@cloudflare/vite-plugin";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  plugins: [
+    react(),
+    cloudflare({
+      configPath: "./wrangler.jsonc",
+      auxiliaryWorkers: [{ configPath: "./src/unfurl/wrangler.jsonc" }],
+      // Offline by default: Workers AI is remote-only, so development uses AI_PROVIDER=offline.
+      remoteBindings: false,
+      inspectorPort: false,
+    }),
+  ],
+  server: { host: "127.0.0.1", port: 5173, strictPort: false },
+  preview: { host: "127.0.0.1", port: 4173 },
+  build: { outDir: "dist" },
+});
