@@ -13,6 +13,8 @@ export default defineConfig({
       // Offline by default: Workers AI is remote-only, so development uses AI_PROVIDER=offline.
       remoteBindings: false,
       inspectorPort: false,
+      // The smoke test (scripts/smoke.mjs) runs against its own state directory.
+      persistState: process.env.OUTPOST_PERSIST ? { path: process.env.OUTPOST_PERSIST } : true,
     }),
   ],
   server: { host: "127.0.0.1", port: 5173, strictPort: false },

@@ -13,7 +13,7 @@ export default defineConfig(async () => {
         // Offline by design: Workers AI is remote-only, so tests bind their own double for env.AI.
         remoteBindings: false,
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ENVIRONMENT: "test" },
+          bindings: { TEST_MIGRATIONS: migrations, ENVIRONMENT: "test", LOG_LEVEL: "warn" },
           workers: [
             {
               // The UNFURL service binding's target, built from src/unfurl by test/global-setup.ts.

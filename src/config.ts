@@ -4,6 +4,13 @@ import { z } from "zod";
 const intFromString = (min: number, max: number) =>
   z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(min).max(max));
 
+const ORIGIN_SHAPE = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+/** `https://host[:port]` and nothing else: no path, no wildcard, no `*`. */
+function isBareOrigin(value: string): boolean {
+  return ORIGIN_SHAPE.test(value) && URL.canParse(value) && new URL(value).origin === value;
+}
+
 const ConfigSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "staging", "production"]),
   ALLOWED_ORIGINS: z
@@ -14,7 +21,7 @@ const ConfigSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.url().refine((url) => new URL(url).origin === url, "must be a bare origin"))),
+    .pipe(z.array(z.string().refine(isBareOrigin, "must be a bare origin such as https://app.example.com"))),
   AI_PROVIDER: z.enum(["offline", "workers-ai", "openai"]),
   SUBREQUEST_BUDGET: intFromString(1, 10_000),
   MAX_BODY_BYTES: intFromString(1_024, 100 * 1024 * 1024),

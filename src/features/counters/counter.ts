@@ -20,11 +20,11 @@ export class Counter extends DurableObject<Env> {
   }
 
   async increment(amount: number): Promise<CounterResult> {
-    return this.add(checkedStep(amount));
+    return isValidStep(amount) ? this.add(amount) : { ok: false, reason: "invalid-step", value: this.read() };
   }
 
   async decrement(amount: number): Promise<CounterResult> {
-    return this.add(-checkedStep(amount));
+    return isValidStep(amount) ? this.add(-amount) : { ok: false, reason: "invalid-step", value: this.read() };
   }
 
   async reset(): Promise<CounterResult> {
@@ -49,10 +49,10 @@ export class Counter extends DurableObject<Env> {
   }
 }
 
-/** The RPC boundary re-checks the step: a caller that skipped the route's schema still cannot corrupt the value. */
-function checkedStep(amount: number): number {
-  if (!Number.isSafeInteger(amount) || amount < 1 || amount > MAX_COUNTER_STEP) {
-    throw new RangeError(`counter step must be an integer from 1 to ${MAX_COUNTER_STEP}`);
-  }
-  return amount;
+/**
+ * The RPC boundary re-checks the step: a caller that skipped the route's schema still cannot corrupt the
+ * value. It answers rather than throws, because an exception escaping a Durable Object may reset it.
+ */
+function isValidStep(amount: unknown): amount is number {
+  return Number.isSafeInteger(amount) && (amount as number) >= 1 && (amount as number) <= MAX_COUNTER_STEP;
 }

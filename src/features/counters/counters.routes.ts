@@ -20,6 +20,9 @@ function counterStub(env: Env, name: string) {
 }
 
 function unwrap(name: string, result: CounterResult) {
+  if (!result.ok && result.reason === "invalid-step") {
+    throw errors.badRequest("amount must be a whole number from 1 to 1000");
+  }
   if (!result.ok) {
     throw new AppError(409, "counter-overflow", "The counter cannot go further", {
       detail: `Counter '${name}' would leave the range of exact integers`,

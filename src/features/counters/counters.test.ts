@@ -1,0 +1,127 @@
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Counter } from "./counter";
+
+const BASE = "http://outpost.test";
+
+async function value(name: string, prefix = "/counter"): Promise<number> {
+  const res = await SELF.fetch(`${BASE}${prefix}/${name}`);
+  expect(res.status).toBe(200);
+  return (await res.json<{ value: number }>()).value;
+}
+
+function post(path: string, init: RequestInit = {}) {
+  return SELF.fetch(`${BASE}${path}`, { method: "POST", ...init });
+}
+
+describe("counter routes", () => {
+  it("starts at 0, increments, decrements and resets", async () => {
+    expect(await value("basic")).toBe(0);
+    expect(await (await post("/counter/basic/increment")).json()).toEqual({ name: "basic", value: 1 });
+    expect(await (await post("/counter/basic/increment?amount=41")).json()).toEqual({ name: "basic", value: 42 });
+    expect(await (await post("/counter/basic/decrement?amount=2")).json()).toEqual({ name: "basic", value: 40 });
+    expect(await (await post("/counter/basic/reset")).json()).toEqual({ name: "basic", value: 0 });
+  });
+
+  it("accepts the amount as a JSON body too, and refuses it given twice", async () => {
+    const json = { "Content-Type": "application/json" };
+    expect(
+      await (await post("/counter/body/increment", { headers: json, body: JSON.stringify({ amount: 7 }) })).json(),
+    ).toEqual({ name: "body", value: 7 });
+    const both = await post("/counter/body/increment?amount=1", { headers: json, body: JSON.stringify({ amount: 2 }) });
+    expect(both.status).toBe(400);
+    expect(await value("body")).toBe(7);
+  });
+
+  it("serves the same counters under /api/counters for the UI", async () => {
+    await post("/api/counters/shared/increment?amount=3");
+    expect(await value("shared", "/api/counters")).toBe(3);
+    expect(await value("shared")).toBe(3);
+  });
+
+  it("refuses invalid amounts with 400 and leaves the value unchanged", async () => {
+    await post("/counter/strict/increment?amount=5");
+    for (const amount of ["abc", "1e20", "-5", "0", "1.5", "1001", "0x10", "", " 1", "NaN", "Infinity", "9007199254740993"]) {
+      const res = await post(`/counter/strict/increment?amount=${encodeURIComponent(amount)}`);
+      expect(res.status, `amount=${amount}`).toBe(400);
+    }
+    const dup = await post("/counter/strict/increment?amount=1&amount=2");
+    expect(dup.status).toBe(400);
+    expect(await value("strict")).toBe(5);
+  });
+
+  it("refuses invalid counter names and actions", async () => {
+    expect((await SELF.fetch(`${BASE}/counter/${"x".repeat(65)}`)).status).toBe(400);
+    expect((await SELF.fetch(`${BASE}/counter/bad%20name`)).status).toBe(400);
+    expect((await post("/counter/ok/multiply")).status).toBe(400);
+  });
+
+  it("loses no increment under 1 000 concurrent requests", async () => {
+    const results = await Promise.all(Array.from({ length: 1_000 }, () => post("/counter/concurrent/increment")));
+    expect(results.every((res) => res.status === 200)).toBe(true);
+    expect(await value("concurrent")).toBe(1_000);
+    const returned = await Promise.all(results.map((res) => res.json<{ value: number }>()));
+    // Every response saw a distinct intermediate value: the increments were serialised.
+    expect(new Set(returned.map((r) => r.value)).size).toBe(1_000);
+  });
+
+  it("never answers 5xx or stores a non-integer, whatever the amount (1 000 fuzzed requests)", async () => {
+    const stub = env.COUNTER.get(env.COUNTER.idFromName("fuzz"));
+    let expected = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 24 }),
+          fc.integer({ min: -2_000, max: 2_000 }).map(String),
+          fc.double().map(String),
+          fc.constantFrom("NaN", "-0", "Infinity", "9007199254740993", "1e3", "１"),
+        ),
+        async (amount) => {
+          const res = await post(`/counter/fuzz/increment?amount=${encodeURIComponent(amount)}`);
+          expect(res.status).toBeLessThan(500);
+          if (res.status === 200) expected += Number(amount);
+          else expect(res.status).toBe(400);
+        },
+      ),
+      { seed: 424242, numRuns: 1_000 },
+    );
+    const stored = await stub.get();
+    expect(Number.isSafeInteger(stored)).toBe(true);
+    expect(stored).toBe(expected);
+  });
+});
+
+describe("Counter Durable Object", () => {
+  it("keeps its value in SQLite", async () => {
+    const stub = env.COUNTER.get(env.COUNTER.idFromName("sqlite"));
+    await stub.increment(12);
+    const rows = await runInDurableObject(stub, (_instance: Counter, state) =>
+      state.storage.sql.exec<{ value: number }>("SELECT value FROM counter").toArray(),
+    );
+    expect(rows).toEqual([{ value: 12 }]);
+  });
+
+  it("refuses out-of-range steps at the RPC boundary too", async () => {
+    const stub = env.COUNTER.get(env.COUNTER.idFromName("rpc-guard"));
+    for (const bad of [0, -1, 1.5, Number.NaN, 1_001, Number.POSITIVE_INFINITY]) {
+      expect(await stub.increment(bad)).toEqual({ ok: false, reason: "invalid-step", value: 0 });
+      expect(await stub.decrement(bad)).toEqual({ ok: false, reason: "invalid-step", value: 0 });
+    }
+    expect(await stub.get()).toBe(0);
+  });
+
+  it("refuses to leave the exact-integer range, answering 409 through the route", async () => {
+    const stub = env.COUNTER.get(env.COUNTER.idFromName("edge"));
+    await runInDurableObject(stub, (_instance: Counter, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO counter (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value",
+        Number.MAX_SAFE_INTEGER - 1,
+      );
+    });
+    const res = await post("/counter/edge/increment?amount=5");
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: "counter-overflow" });
+    expect(await stub.get()).toBe(Number.MAX_SAFE_INTEGER - 1);
+  });
+});
