@@ -35,4 +35,6 @@ export const CounterValueSchema = z.object({ name: z.string(), value: z.number()
 export type CounterValue = z.infer<typeof CounterValueSchema>;
 
 /** What the Durable Object answers: a value, or the reason it refused to change. */
-export type CounterResult = { ok: true; value: number } | { ok: false; reason: "overflow" | "invalid-step"; value: number };
+export type CounterResult =
+  | { ok: true; value: number }
+  | { ok: false; reason: "overflow" | "invalid-step"; value: number };

@@ -42,7 +42,20 @@ describe("counter routes", () => {
 
   it("refuses invalid amounts with 400 and leaves the value unchanged", async () => {
     await post("/counter/strict/increment?amount=5");
-    for (const amount of ["abc", "1e20", "-5", "0", "1.5", "1001", "0x10", "", " 1", "NaN", "Infinity", "9007199254740993"]) {
+    for (const amount of [
+      "abc",
+      "1e20",
+      "-5",
+      "0",
+      "1.5",
+      "1001",
+      "0x10",
+      "",
+      " 1",
+      "NaN",
+      "Infinity",
+      "9007199254740993",
+    ]) {
       const res = await post(`/counter/strict/increment?amount=${encodeURIComponent(amount)}`);
       expect(res.status, `amount=${amount}`).toBe(400);
     }

@@ -47,7 +47,16 @@ describe("resolveRequestId", () => {
 
   it("replaces missing, short, long or unsafe ids with a generated one", () => {
     const generate = () => "generated-id";
-    for (const bad of [undefined, null, "", "short", "x".repeat(129), "has space 12345", "new\nline-1234", "<script>123"]) {
+    for (const bad of [
+      undefined,
+      null,
+      "",
+      "short",
+      "x".repeat(129),
+      "has space 12345",
+      "new\nline-1234",
+      "<script>123",
+    ]) {
       expect(resolveRequestId(bad, generate)).toBe("generated-id");
     }
   });
