@@ -2,7 +2,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
+import { createAuthRoutes } from "./features/auth/auth.routes";
+import { csrfProtection } from "./features/auth/csrf.middleware";
+import { authenticate } from "./features/auth/session.middleware";
+import { createSessionRoutes } from "./features/auth/sessions.routes";
+import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
+import { rateLimit } from "./features/limits/rate-limit.middleware";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
@@ -12,6 +18,12 @@ import { requestContext } from "./http/request-context";
 
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
+  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-outpost_session",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerToken", { type: "http", scheme: "bearer" });
   let document: unknown;
   const getDocument = () => {
     document ??= app.getOpenAPI31Document(OPENAPI_INFO);
@@ -35,9 +47,19 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("*", originPolicy());
   // 5. Bodies above the configured limit are refused before any handler reads them.
   app.use("*", requestBodyLimit());
+  // 6. Who is calling: a session from the cookie or a bearer token (never the query string).
+  app.use("*", authenticate());
+  // 7. Cookie-authenticated writes must come from our own pages, with JSON bodies.
+  app.use("*", csrfProtection());
+  // 8. Every method on the API is rate limited: per user when signed in, per client IP otherwise.
+  app.use("/api/*", rateLimit("api"));
+  app.use("/counter/*", rateLimit("api"));
 
   // Features.
   app.route("/", createSystemRoutes(getDocument));
+  app.route("/", createAuthRoutes());
+  app.route("/", createSessionRoutes());
+  app.route("/", createUserRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

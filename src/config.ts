@@ -26,6 +26,15 @@ const ConfigSchema = z.object({
   SUBREQUEST_BUDGET: intFromString(1, 10_000),
   MAX_BODY_BYTES: intFromString(1_024, 100 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** When set, only this email becomes admin at registration; otherwise the first user to register does. */
+  ADMIN_EMAIL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().normalize("NFC").toLowerCase() || undefined)
+    .pipe(z.email().optional()),
+  SESSION_IDLE_SECONDS: intFromString(300, 90 * 86_400).default(7 * 86_400),
+  SESSION_ABSOLUTE_SECONDS: intFromString(3_600, 365 * 86_400).default(30 * 86_400),
+  SESSION_RENEW_SECONDS: intFromString(60, 86_400).default(3_600),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -7,6 +7,7 @@ export default {
   queue: handleQueue,
 } satisfies ExportedHandler<Env>;
 
+export { Metrics } from "./features/admin/metrics";
 export { Counter } from "./features/counters/counter";
 export { UserStats } from "./features/files/user-stats";
 export { RateLimiter } from "./features/limits/rate-limiter";

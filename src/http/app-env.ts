@@ -10,6 +10,8 @@ export interface Principal {
   userId: string;
   /** Role as of the session's last refresh; admin routes re-read it from D1. */
   role: Role;
+  /** The user's session epoch when the session was made; D1 checks compare it with the current one. */
+  epoch: number;
   /** How the credential arrived: cookie requests get CSRF checks, bearer requests do not need them. */
   via: "cookie" | "bearer";
 }

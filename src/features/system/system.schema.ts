@@ -12,6 +12,7 @@ export const BINDING_NAMES = [
   "RATE_LIMITER",
   "COUNTER",
   "USER_STATS",
+  "METRICS",
   "AI",
   "UNFURL",
   "ASSETS",

@@ -1,0 +1,84 @@
+// My sessions: list them, revoke one, or revoke every other one ("sign out everywhere else").
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../http/app-env";
+import { createRouter } from "../../http/create-router";
+import { problem } from "../../http/problem-schema";
+import { errors } from "../../kit/errors";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
+import { SessionIdSchema, SessionViewSchema } from "./auth.schema";
+import { clearSessionCookie, currentAccount, requireUser, sessionStore } from "./session.middleware";
+
+export function createSessionRoutes(): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+  const tags = ["sessions"];
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/sessions",
+      tags,
+      summary: "My live sessions, newest first; the one making this request is marked current",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      responses: { 200: json(z.object({ sessions: z.array(SessionViewSchema) }), "Sessions"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      if (!principal) throw errors.unauthorized();
+      const sessions = await sessionStore(c.env).list(principal.userId);
+      c.header("Cache-Control", "private, no-store");
+      return c.json(
+        {
+          sessions: sessions.map((s) => ({
+            id: s.id,
+            current: s.id === principal.sessionId,
+            createdAt: new Date(s.createdAt).toISOString(),
+            lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+            userAgent: s.userAgent,
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "delete",
+      path: "/api/sessions/{id}",
+      tags,
+      summary: "Revoke one of my sessions (another user's session id answers 404)",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      request: { params: z.object({ id: SessionIdSchema }) },
+      responses: { 204: { description: "Revoked" }, ...AUTH_ERRORS, 404: problem("No such session of yours") },
+    }),
+    async (c) => {
+      const account = await currentAccount(c);
+      const { id } = c.req.valid("param");
+      if (!(await sessionStore(c.env).revoke(account.id, id)))
+        throw errors.notFound("You have no session with this id");
+      if (id === c.get("principal")?.sessionId) clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "delete",
+      path: "/api/sessions",
+      tags,
+      summary: "Sign out everywhere else: revoke all my sessions except this one",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were revoked"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const account = await currentAccount(c);
+      const revoked = await sessionStore(c.env).revokeAll(account.id, c.get("principal")?.sessionId);
+      return c.json({ revoked }, 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,145 @@
+// Profiles: change my name or password; admins list users and change their role or disabled state.
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../http/app-env";
+import { createRouter } from "../../http/create-router";
+import { problem } from "../../http/problem-schema";
+import { hashPassword, verifyPassword } from "../../kit/crypto";
+import { AppError, errors } from "../../kit/errors";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
+import { authResult } from "./auth.routes";
+import {
+  AdminUpdateUserBodySchema,
+  AuthResultSchema,
+  UpdateMeBodySchema,
+  UserIdSchema,
+  UserListQuerySchema,
+  UserPageSchema,
+  UserSchema,
+} from "./auth.schema";
+import { enforceLoginLimits } from "./login-limits";
+import {
+  currentAccount,
+  requireAdmin,
+  requireUser,
+  sessionStore,
+  setSessionCookie,
+  userService,
+} from "./session.middleware";
+import { toPublicUser } from "./users.service";
+
+export function createUserRoutes(): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: "patch",
+      path: "/api/users/me",
+      tags: ["users"],
+      summary: "Change my display name, or my password (with the current one)",
+      description:
+        "A password change ends every session of the account and starts a new one for this client " +
+        "(cookie, or a new bearer token in the body).",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      request: { body: { content: { "application/json": { schema: UpdateMeBodySchema } }, required: true } },
+      responses: {
+        200: json(AuthResultSchema.partial({ session: true }), "Updated"),
+        ...AUTH_ERRORS,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const account = await currentAccount(c);
+      const users = userService(c.env);
+      if (!body.password) {
+        const updated = await users.update(account.id, { displayName: body.displayName });
+        if (!updated) throw errors.unauthorized();
+        return c.json({ user: toPublicUser(updated) }, 200);
+      }
+      // Guessing the current password is limited like a login.
+      await enforceLoginLimits(c, account.email);
+      if (!(await verifyPassword(body.password.current, account.password))) {
+        throw new AppError(400, "wrong-password", "The current password is incorrect", {
+          errors: [{ path: "body.password.current", message: "is incorrect" }],
+        });
+      }
+      const updated = await users.update(
+        account.id,
+        { displayName: body.displayName, password: await hashPassword(body.password.next) },
+        { revokeSessions: true },
+      );
+      if (!updated) throw errors.unauthorized();
+      const store = sessionStore(c.env);
+      await store.revokeAll(account.id);
+      const via = c.get("principal")?.via ?? "cookie";
+      const { token, session } = await store.create({
+        userId: updated.id,
+        role: updated.role,
+        epoch: updated.sessionEpoch,
+        userAgent: c.req.header("User-Agent") ?? "",
+      });
+      if (via === "cookie") setSessionCookie(c, token, session);
+      c.get("logger").info("password changed", { userId: account.id });
+      return c.json(authResult(updated, session, via === "bearer" ? token : undefined), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/users",
+      tags: ["admin"],
+      summary: "All users, oldest first, 1–100 a page (admin)",
+      security: SESSION_SECURITY,
+      middleware: [requireAdmin()] as const,
+      request: { query: UserListQuerySchema },
+      responses: { 200: json(UserPageSchema, "A page of users"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      c.header("Cache-Control", "private, no-store");
+      return c.json(await userService(c.env).list({ cursor, limit }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "patch",
+      path: "/api/users/{id}",
+      tags: ["admin"],
+      summary: "Change a user's role or disabled state (admin); takes effect at once on admin routes",
+      security: SESSION_SECURITY,
+      middleware: [requireAdmin()] as const,
+      request: {
+        params: z.object({ id: UserIdSchema }),
+        body: { content: { "application/json": { schema: AdminUpdateUserBodySchema } }, required: true },
+      },
+      responses: {
+        200: json(UserSchema, "The updated user"),
+        ...AUTH_ERRORS,
+        404: problem("No such user"),
+        409: problem("This would leave no active administrator"),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const users = userService(c.env);
+      const target = await users.findById(id);
+      if (!target) throw errors.notFound("No user has this id");
+      const losesAdmin =
+        target.role === "admin" && !target.disabled && (body.role === "member" || body.disabled === true);
+      if (losesAdmin && (await users.countActiveAdmins()) <= 1) {
+        throw errors.conflict("last-admin", "Promote another administrator first");
+      }
+      const revoke = (body.role !== undefined && body.role !== target.role) || body.disabled === true;
+      const updated = await users.update(id, { role: body.role, disabled: body.disabled }, { revokeSessions: revoke });
+      if (!updated) throw errors.notFound("No user has this id");
+      if (body.disabled === true) await sessionStore(c.env).revokeAll(id);
+      c.get("logger").info("user changed by admin", { userId: id, by: c.get("principal")?.userId, ...body });
+      return c.json(toPublicUser(updated), 200);
+    },
+  );
+
+  return router;
+}

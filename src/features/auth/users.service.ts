@@ -1,0 +1,228 @@
+// Users in D1: creation with the first-admin rule, lookups, keyset paging, and whitelisted updates.
+import { fromBase64Url, type PasswordHash, randomId, toBase64Url } from "../../kit/crypto";
+import { AppError, errors } from "../../kit/errors";
+import type { Role, User } from "./auth.schema";
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  password_algorithm: string;
+  password_iterations: number;
+  password_salt: string;
+  password_hash: string;
+  disabled: number;
+  session_epoch: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user with what only the server may see. */
+export interface UserAccount extends User {
+  password: PasswordHash;
+  sessionEpoch: number;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  role?: Role;
+  disabled?: boolean;
+  password?: PasswordHash;
+}
+
+/**
+ * The only API fields that can change a user, and the columns they write. Anything else (`id`, `email`,
+ * `password_hash`, `session_epoch`, SQL-looking keys…) is refused: column names never come from a request.
+ */
+const UPDATABLE_COLUMNS: Record<Exclude<keyof UserChanges, "password">, string> = {
+  displayName: "display_name",
+  role: "role",
+  disabled: "disabled",
+};
+
+function toAccount(row: UserRow): UserAccount {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    sessionEpoch: row.session_epoch,
+    password: {
+      algorithm: row.password_algorithm as PasswordHash["algorithm"],
+      iterations: row.password_iterations,
+      salt: row.password_salt,
+      hash: row.password_hash,
+    },
+  };
+}
+
+/** The public view: never the hash, never the epoch. */
+export function toPublicUser(account: UserAccount): User {
+  const { id, email, displayName, role, disabled, createdAt } = account;
+  return { id, email, displayName, role, disabled, createdAt };
+}
+
+function encodeCursor(row: { created_at: string; id: string }): string {
+  return toBase64Url(new TextEncoder().encode(JSON.stringify([row.created_at, row.id])));
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  const bytes = fromBase64Url(cursor);
+  try {
+    const value: unknown = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null;
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === "string")) {
+      return value as [string, string];
+    }
+  } catch {
+    // fall through to the 400 below
+  }
+  throw errors.badRequest("The cursor is not one this server issued", [
+    { path: "query.cursor", message: "is invalid" },
+  ]);
+}
+
+export interface UserServiceOptions {
+  /** When set, only this email becomes admin at registration; otherwise the first user to register does. */
+  adminEmail?: string;
+  now?: () => Date;
+}
+
+export class UserService {
+  readonly #db: D1Database;
+  readonly #adminEmail?: string;
+  readonly #now: () => Date;
+
+  constructor(db: D1Database, options: UserServiceOptions = {}) {
+    this.#db = db;
+    this.#adminEmail = options.adminEmail;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Creates a user. The role is decided inside the INSERT (one statement, so atomic in D1): with no
+   * configured admin email, whoever inserts into an empty table is admin and nobody else can be.
+   */
+  async create(input: { email: string; displayName: string; password: PasswordHash }) {
+    const now = this.#now().toISOString();
+    const roleSql = this.#adminEmail ? "?4" : "CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'member' ELSE 'admin' END";
+    const configuredRole: Role = this.#adminEmail && input.email === this.#adminEmail ? "admin" : "member";
+    try {
+      const row = await this.#db
+        .prepare(
+          `INSERT INTO users (id, email, display_name, role, password_algorithm, password_iterations, password_salt,
+             password_hash, disabled, session_epoch, created_at, updated_at)
+           SELECT ?1, ?2, ?3, ${roleSql}, ?5, ?6, ?7, ?8, 0, 0, ?9, ?9
+           RETURNING *`,
+        )
+        .bind(
+          randomId(),
+          input.email,
+          input.displayName,
+          configuredRole,
+          input.password.algorithm,
+          input.password.iterations,
+          input.password.salt,
+          input.password.hash,
+          now,
+        )
+        .first<UserRow>();
+      if (!row) throw new Error("INSERT … RETURNING returned no row");
+      return { ok: true as const, user: toAccount(row) };
+    } catch (error) {
+      if (/UNIQUE constraint failed: users\.email/i.test(String(error)))
+        return { ok: false as const, reason: "email-taken" as const };
+      throw error;
+    }
+  }
+
+  async findByEmail(email: string): Promise<UserAccount | null> {
+    const row = await this.#db.prepare("SELECT * FROM users WHERE email = ?").bind(email).first<UserRow>();
+    return row ? toAccount(row) : null;
+  }
+
+  async findById(id: string): Promise<UserAccount | null> {
+    const row = await this.#db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
+    return row ? toAccount(row) : null;
+  }
+
+  /** Several users in one query (≤ 100 ids, D1's bound-parameter limit). */
+  async findManyByIds(ids: readonly string[]): Promise<Map<string, UserAccount>> {
+    const unique = [...new Set(ids)].slice(0, 100);
+    if (unique.length === 0) return new Map();
+    const placeholders = unique.map(() => "?").join(", ");
+    const { results } = await this.#db
+      .prepare(`SELECT * FROM users WHERE id IN (${placeholders})`)
+      .bind(...unique)
+      .all<UserRow>();
+    return new Map(results.map((row) => [row.id, toAccount(row)]));
+  }
+
+  /** Keyset pagination by (created_at, id): stable under inserts, no OFFSET scans. */
+  async list(options: { cursor?: string; limit?: number }) {
+    const limit = options.limit ?? 50;
+    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const statement = after
+      ? this.#db
+          .prepare("SELECT * FROM users WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?")
+          .bind(after[0], after[1], limit + 1)
+      : this.#db.prepare("SELECT * FROM users ORDER BY created_at, id LIMIT ?").bind(limit + 1);
+    const { results } = await statement.all<UserRow>();
+    const page = results.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      users: page.map((row) => toPublicUser(toAccount(row))),
+      nextCursor: results.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    const row = await this.#db
+      .prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  }
+
+  /**
+   * Applies whitelisted changes. `revokeSessions` bumps the session epoch, so every session made before
+   * now stops passing the D1 checks of sensitive routes at once.
+   */
+  async update(
+    id: string,
+    changes: UserChanges,
+    options: { revokeSessions?: boolean } = {},
+  ): Promise<UserAccount | null> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      if (field === "password") {
+        const password = value as PasswordHash;
+        sets.push("password_algorithm = ?", "password_iterations = ?", "password_salt = ?", "password_hash = ?");
+        values.push(password.algorithm, password.iterations, password.salt, password.hash);
+        continue;
+      }
+      const column = Object.hasOwn(UPDATABLE_COLUMNS, field)
+        ? UPDATABLE_COLUMNS[field as keyof typeof UPDATABLE_COLUMNS]
+        : undefined;
+      if (!column) {
+        throw new AppError(400, "field-not-updatable", "This field cannot be changed", {
+          errors: [{ path: `body.${field.slice(0, 64)}`, message: "cannot be changed" }],
+        });
+      }
+      sets.push(`${column} = ?`);
+      values.push(typeof value === "boolean" ? Number(value) : value);
+    }
+    if (options.revokeSessions) sets.push("session_epoch = session_epoch + 1");
+    if (sets.length === 0) return this.findById(id);
+    sets.push("updated_at = ?");
+    values.push(this.#now().toISOString());
+    const row = await this.#db
+      .prepare(`UPDATE users SET ${sets.join(", ")} WHERE id = ? RETURNING *`)
+      .bind(...values, id)
+      .first<UserRow>();
+    return row ? toAccount(row) : null;
+  }
+}

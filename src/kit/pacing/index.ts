@@ -1,0 +1,1 @@
+export { decide, type GcraDecision, type GcraState, isValidPolicy, type RatePolicy } from "./gcra";
