@@ -8,6 +8,7 @@ import { authenticate } from "./features/auth/session.middleware";
 import { createSessionRoutes } from "./features/auth/sessions.routes";
 import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
+import { createFlagRoutes } from "./features/flags/flags.routes";
 import { rateLimit } from "./features/limits/rate-limit.middleware";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createAuthRoutes());
   app.route("/", createSessionRoutes());
   app.route("/", createUserRoutes());
+  app.route("/", createFlagRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

@@ -47,8 +47,9 @@ describe("RateLimiter Durable Object", () => {
     const stub = limiter("alarm");
     const alarmAt = () => runInDurableObject(stub, (_o: RateLimiter, state) => state.storage.getAlarm());
     const rows = () =>
-      runInDurableObject(stub, (_o: RateLimiter, state) =>
-        state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM bucket").one().n,
+      runInDurableObject(
+        stub,
+        (_o: RateLimiter, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM bucket").one().n,
       );
     expect(await alarmAt()).toBeNull();
     await stub.consume({ limit: 10, periodMs: 60_000 });
