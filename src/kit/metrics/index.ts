@@ -1,0 +1,1 @@
+export { type Deltas, MetricsBuffer } from "./metrics-buffer";
