@@ -2,6 +2,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
+import { createAdminRoutes } from "./features/admin/admin.routes";
+import { recordMetric, requestMetrics } from "./features/admin/metrics.service";
 import { createAuthRoutes } from "./features/auth/auth.routes";
 import { csrfProtection } from "./features/auth/csrf.middleware";
 import { authenticate } from "./features/auth/session.middleware";
@@ -9,7 +11,7 @@ import { createSessionRoutes } from "./features/auth/sessions.routes";
 import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
 import { createFlagRoutes } from "./features/flags/flags.routes";
-import { rateLimit } from "./features/limits/rate-limit.middleware";
+import { rateLimit, setRefusalListener } from "./features/limits/rate-limit.middleware";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
@@ -33,6 +35,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // 1. Request id, logger and AsyncLocalStorage context: everything after this can log with the id.
   app.use("*", requestContext());
+  // Requests by route and status, flushed to the Metrics object every few seconds.
+  app.use("*", requestMetrics());
+  setRefusalListener((_c, policy) => recordMetric(`ratelimit:${policy}`));
   // 2. 405 with Allow for known paths called with the wrong method (runs after the router answers 404).
   app.use("*", methodNotAllowed({ app, onMethodNotAllowed }));
   // 3. Security headers on every response. The API serves JSON, so its CSP forbids everything.
@@ -62,6 +67,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createSessionRoutes());
   app.route("/", createUserRoutes());
   app.route("/", createFlagRoutes());
+  app.route("/", createAdminRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

@@ -127,6 +127,23 @@ export const UserListQuerySchema = z.object({
     .openapi({ param: { name: "limit", in: "query" }, type: "integer" }),
 });
 
+export const ProfileSchema = z.object({ id: z.string(), displayName: z.string() }).openapi("Profile");
+export type Profile = z.infer<typeof ProfileSchema>;
+
+export const UserLookupQuerySchema = z.object({
+  ids: z
+    .string()
+    .max(100 * 33)
+    .transform((value) => [...new Set(value.split(",").filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().regex(/^[0-9a-f]{32}$/, "is not a user id"))
+        .min(1)
+        .max(100),
+    )
+    .openapi({ param: { name: "ids", in: "query" }, description: "Comma-separated user ids (1–100)" }),
+});
+
 export const UserPageSchema = z
   .object({ users: z.array(UserSchema), nextCursor: z.string().nullable() })
   .openapi("UserPage");

@@ -5,14 +5,17 @@ import { createRouter } from "../../http/create-router";
 import { problem } from "../../http/problem-schema";
 import { hashPassword, verifyPassword } from "../../kit/crypto";
 import { AppError, errors } from "../../kit/errors";
+import { appCache } from "../admin/caches";
 import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
 import { authResult } from "./auth.routes";
 import {
   AdminUpdateUserBodySchema,
   AuthResultSchema,
+  ProfileSchema,
   UpdateMeBodySchema,
   UserIdSchema,
   UserListQuerySchema,
+  UserLookupQuerySchema,
   UserPageSchema,
   UserSchema,
 } from "./auth.schema";
@@ -54,6 +57,7 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       if (!body.password) {
         const updated = await users.update(account.id, { displayName: body.displayName });
         if (!updated) throw errors.unauthorized();
+        await appCache(c, "users").invalidate(account.id);
         return c.json({ user: toPublicUser(updated) }, 200);
       }
       // Guessing the current password is limited like a login.
@@ -69,6 +73,7 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
         { revokeSessions: true },
       );
       if (!updated) throw errors.unauthorized();
+      await appCache(c, "users").invalidate(account.id);
       const store = sessionStore(c.env);
       await store.revokeAll(account.id);
       const via = c.get("principal")?.via ?? "cookie";
@@ -81,6 +86,33 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       if (via === "cookie") setSessionCookie(c, token, session);
       c.get("logger").info("password changed", { userId: account.id });
       return c.json(authResult(updated, session, via === "bearer" ? token : undefined), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/users/lookup",
+      tags: ["users"],
+      summary: "Display names for up to 100 user ids (signed-in users); unknown ids are left out",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      request: { query: UserLookupQuerySchema },
+      responses: { 200: json(z.object({ users: z.array(ProfileSchema) }), "Profiles"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const { ids } = c.req.valid("query");
+      // The seeds' cache-then-bulk-query pattern: one bulk KV read, one D1 query for the misses.
+      const profiles = await appCache(c, "users").getMany(
+        ids,
+        async (missing) => {
+          const accounts = await userService(c.env).findManyByIds(missing);
+          return new Map([...accounts].map(([id, a]) => [id, { id, displayName: a.displayName }]));
+        },
+        ProfileSchema,
+      );
+      c.header("Cache-Control", "private, max-age=60");
+      return c.json({ users: ids.flatMap((id) => profiles.get(id) ?? []) }, 200);
     },
   );
 
@@ -136,6 +168,7 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       const updated = await users.update(id, { role: body.role, disabled: body.disabled }, { revokeSessions: revoke });
       if (!updated) throw errors.notFound("No user has this id");
       if (body.disabled === true) await sessionStore(c.env).revokeAll(id);
+      await appCache(c, "users").invalidate(id);
       c.get("logger").info("user changed by admin", { userId: id, by: c.get("principal")?.userId, ...body });
       return c.json(toPublicUser(updated), 200);
     },

@@ -6,6 +6,7 @@ import { createRouter } from "../../http/create-router";
 import { problem } from "../../http/problem-schema";
 import { AppError, errors } from "../../kit/errors";
 import { type Flag, FlagStore, MAX_FLAG_BYTES } from "../../kit/flags";
+import { appCache } from "../admin/caches";
 import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
 import { currentAccount, requireAdmin } from "../auth/session.middleware";
 import {
@@ -22,7 +23,9 @@ const stores = new WeakMap<KVNamespace, FlagStore>();
 export function flagStore(env: Env): FlagStore {
   let store = stores.get(env.CONFIG);
   if (!store) {
-    store = new FlagStore(env.CONFIG);
+    // No in-isolate definition cache here: evaluated sets are cached in KV (namespace "flags"), and a
+    // second, staler layer could refill that cache with old definitions right after an invalidation.
+    store = new FlagStore(env.CONFIG, { cacheMs: 0 });
     stores.set(env.CONFIG, store);
   }
   return store;
@@ -32,6 +35,8 @@ function view(flag: Flag): FlagView {
   const { salt: _salt, ...rest } = flag;
   return rest;
 }
+
+const EvaluatedSchema = z.record(z.string(), z.boolean());
 
 const flagBodyLimit = bodyLimit({
   maxSize: MAX_FLAG_BYTES,
@@ -55,7 +60,13 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       const principal = c.get("principal");
       const store = flagStore(c.env);
-      const evaluated = await store.evaluateAll(principal ? { id: principal.userId } : null);
+      const user = principal ? { id: principal.userId } : null;
+      const evaluated =
+        (await appCache(c, "flags").getOrSet(
+          `eval:${user?.id ?? "anonymous"}`,
+          () => store.evaluateAll(user),
+          EvaluatedSchema,
+        )) ?? {};
       c.header("Cache-Control", "private, no-store");
       if (principal?.role === "admin" && (await currentAccount(c)).role === "admin") {
         const { flags, corrupt } = await store.listAll();
@@ -111,6 +122,7 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
           errors: result.issues.map((issue) => ({ path: `body.${issue.path}`, message: issue.message })),
         });
       }
+      await appCache(c, "flags").invalidateAll();
       c.get("logger").info("flag written", { flag: name, by: c.get("principal")?.userId });
       return c.json(view(result.flag), 200);
     },
@@ -130,6 +142,7 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       const { name } = c.req.valid("param");
       if (!(await flagStore(c.env).delete(name))) throw errors.notFound(`There is no flag named '${name}'`);
+      await appCache(c, "flags").invalidateAll();
       c.get("logger").info("flag deleted", { flag: name, by: c.get("principal")?.userId });
       return c.body(null, 204);
     },

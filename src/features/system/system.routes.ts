@@ -4,7 +4,9 @@ import packageJson from "../../../package.json";
 import { getConfig } from "../../config";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { edgeCache } from "../../http/edge-cache";
 import { COMMON_ERRORS } from "../../http/problem-schema";
+import { recordMetric } from "../admin/metrics.service";
 import { renderDocsPage } from "./docs-page";
 import { readMigrationState } from "./migrations";
 import { BINDING_NAMES, type Status, StatusSchema } from "./system.schema";
@@ -27,6 +29,9 @@ async function pingUnfurl(env: Env): Promise<Status["services"]["unfurl"]> {
     return "unreachable";
   }
 }
+
+/** The API description is the same for everyone: cache it at the edge with an ETag. */
+const publicCache = edgeCache({ maxAgeSeconds: 300, onEvent: (kind) => recordMetric(`cache:edge:${kind}`) });
 
 /** `getDocument` is the whole app's OpenAPI document, supplied by app.ts once every route is registered. */
 export function createSystemRoutes(getDocument: () => unknown): OpenAPIHono<AppEnv> {
@@ -70,6 +75,7 @@ export function createSystemRoutes(getDocument: () => unknown): OpenAPIHono<AppE
       method: "get",
       path: "/api/openapi.json",
       tags: ["system"],
+      middleware: [publicCache] as const,
       summary: "This API's OpenAPI 3.1 document, generated from the route schemas",
       responses: {
         200: {
@@ -86,6 +92,7 @@ export function createSystemRoutes(getDocument: () => unknown): OpenAPIHono<AppE
       method: "get",
       path: "/api/docs",
       tags: ["system"],
+      middleware: [publicCache] as const,
       summary: "Human-readable API reference rendered from the OpenAPI document",
       responses: { 200: { description: "HTML page", content: { "text/html": { schema: z.string() } } } },
     }),

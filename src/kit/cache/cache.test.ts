@@ -136,11 +136,14 @@ describe("invalidation", () => {
     const { kv, ops } = recording(env.CACHE);
     const cache = new CacheService({ kv, namespace: namespace(), versionCacheMs: 0 });
     const keys = Array.from({ length: 2_500 }, (_, i) => `item-${i}`);
-    await cache.getMany(keys, async (missing) => new Map(missing.map((k) => [k, "old"] as const)));
+    await cache.getMany<string>(keys, async (missing) => new Map(missing.map((k) => [k, "old"] as const)));
     const before = { ...ops };
     await cache.invalidateAll();
     const opsUsed = Object.values(ops).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
-    const after = await cache.getMany(keys, async (missing) => new Map(missing.map((k) => [k, "new"] as const)));
+    const after = await cache.getMany<string>(
+      keys,
+      async (missing) => new Map(missing.map((k) => [k, "new"] as const)),
+    );
     const stale = [...after.values()].filter((v) => v === "old").length;
     console.log(`cache: invalidated 2 500 keys with ${opsUsed} KV operations; stale reads after: ${stale}`);
     expect(stale).toBe(0);

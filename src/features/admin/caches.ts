@@ -1,0 +1,25 @@
+// The app's cache namespaces, each a CacheService over KV CACHE with its TTLs and metrics.
+import type { Context } from "hono";
+import type { AppEnv } from "../../http/app-env";
+import { CacheService } from "../../kit/cache";
+import { recordCacheEvent } from "./metrics.service";
+
+/** Namespaces and their TTLs: hits live longer than misses (a "not found" should not linger). */
+export const CACHE_NAMESPACES = {
+  /** Public profiles by user id (display names for rooms, files, the admin list). */
+  users: { hitTtlSeconds: 300, missTtlSeconds: 60 },
+  /** Evaluated flag sets per user; a flag write bumps the namespace. */
+  flags: { hitTtlSeconds: 60, missTtlSeconds: 60 },
+} as const;
+
+export type CacheNamespace = keyof typeof CACHE_NAMESPACES;
+
+export function appCache(c: Context<AppEnv>, namespace: CacheNamespace): CacheService {
+  return new CacheService({
+    kv: c.env.CACHE,
+    namespace,
+    ...CACHE_NAMESPACES[namespace],
+    defer: (promise) => c.executionCtx.waitUntil(promise),
+    onEvent: recordCacheEvent,
+  });
+}
