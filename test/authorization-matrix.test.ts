@@ -1,0 +1,185 @@
+// ASVS 8.2.1 matrix: every route × {anonymous, member A, member B, admin, expired, revoked}.
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../src/app";
+import { sessionStore } from "../src/features/auth/session.middleware";
+import { bearerClient, call, cookieClient, PASSWORD, registerUser } from "./helpers";
+
+type Access = "public" | "user" | "admin";
+interface RouteCase {
+  method: string;
+  path: string;
+  access: Access;
+  /** Builds the concrete request path and body for the identity's user id. */
+  request: (ids: { self: string; other: string }) => { path: string; json?: unknown };
+}
+
+const CASES: RouteCase[] = [
+  { method: "GET", path: "/api/status", access: "public", request: () => ({ path: "/api/status" }) },
+  { method: "GET", path: "/api/openapi.json", access: "public", request: () => ({ path: "/api/openapi.json" }) },
+  { method: "GET", path: "/api/docs", access: "public", request: () => ({ path: "/api/docs" }) },
+  { method: "GET", path: "/api/counters/{name}", access: "public", request: () => ({ path: "/api/counters/matrix" }) },
+  {
+    method: "POST",
+    path: "/api/counters/{name}/{action}",
+    access: "public",
+    request: () => ({ path: "/api/counters/matrix/increment" }),
+  },
+  { method: "GET", path: "/counter/{name}", access: "public", request: () => ({ path: "/counter/matrix" }) },
+  {
+    method: "POST",
+    path: "/counter/{name}/{action}",
+    access: "public",
+    request: () => ({ path: "/counter/matrix/increment" }),
+  },
+  {
+    method: "POST",
+    path: "/api/auth/register",
+    access: "public",
+    request: () => ({
+      path: "/api/auth/register",
+      json: { email: `m-${crypto.randomUUID()}@example.com`, password: "matrix passphrase 1", displayName: "m" },
+    }),
+  },
+  {
+    method: "POST",
+    path: "/api/auth/login",
+    access: "public",
+    request: () => ({ path: "/api/auth/login", json: { email: loginUser.email, password: PASSWORD, transport: "bearer" } }),
+  },
+  { method: "POST", path: "/api/auth/logout", access: "user", request: () => ({ path: "/api/auth/logout" }) },
+  { method: "GET", path: "/api/auth/session", access: "user", request: () => ({ path: "/api/auth/session" }) },
+  { method: "GET", path: "/api/auth/me", access: "user", request: () => ({ path: "/api/auth/me" }) },
+  { method: "GET", path: "/api/sessions", access: "user", request: () => ({ path: "/api/sessions" }) },
+  { method: "DELETE", path: "/api/sessions", access: "user", request: () => ({ path: "/api/sessions" }) },
+  {
+    method: "DELETE",
+    path: "/api/sessions/{id}",
+    access: "user",
+    request: () => ({ path: `/api/sessions/${"a".repeat(24)}` }),
+  },
+  {
+    method: "PATCH",
+    path: "/api/users/me",
+    access: "user",
+    request: () => ({ path: "/api/users/me", json: { displayName: "matrix" } }),
+  },
+  {
+    method: "GET",
+    path: "/api/users/lookup",
+    access: "user",
+    request: (ids) => ({ path: `/api/users/lookup?ids=${ids.other}` }),
+  },
+  { method: "GET", path: "/api/users", access: "admin", request: () => ({ path: "/api/users" }) },
+  {
+    method: "PATCH",
+    path: "/api/users/{id}",
+    access: "admin",
+    request: (ids) => ({ path: `/api/users/${ids.other}`, json: { disabled: false } }),
+  },
+  { method: "GET", path: "/api/features", access: "public", request: () => ({ path: "/api/features" }) },
+  { method: "GET", path: "/api/features/{name}", access: "public", request: () => ({ path: "/api/features/matrix" }) },
+  {
+    method: "PUT",
+    path: "/api/features/{name}",
+    access: "admin",
+    request: () => ({ path: "/api/features/matrix", json: { enabled: true, rolloutPercentage: 10 } }),
+  },
+  {
+    method: "DELETE",
+    path: "/api/features/{name}",
+    access: "admin",
+    request: () => ({ path: "/api/features/matrix-absent" }),
+  },
+  { method: "GET", path: "/api/admin/metrics", access: "admin", request: () => ({ path: "/api/admin/metrics" }) },
+  {
+    method: "DELETE",
+    path: "/api/admin/cache/{namespace}",
+    access: "admin",
+    request: () => ({ path: "/api/admin/cache/users" }),
+  },
+];
+
+type Identity = "anonymous" | "memberA" | "memberB" | "admin" | "expired" | "revoked";
+const IDENTITIES: Identity[] = ["anonymous", "memberA", "memberB", "admin", "expired", "revoked"];
+
+function expectedClass(access: Access, identity: Identity): "denied-401" | "denied-403" | "allowed" {
+  if (access === "public") return "allowed";
+  if (identity === "anonymous" || identity === "expired" || identity === "revoked") return "denied-401";
+  if (access === "admin" && identity !== "admin") return "denied-403";
+  return "allowed";
+}
+
+const users: Record<"admin" | "memberA" | "memberB", { id: string; role: "admin" | "member" }> = {
+  admin: { id: "", role: "admin" },
+  memberA: { id: "", role: "member" },
+  memberB: { id: "", role: "member" },
+};
+
+const loginUser = { email: "" };
+
+beforeAll(async () => {
+  // The file's first user is the admin (storage is isolated per test file).
+  users.admin.id = (await registerUser("matrix-admin")).user.id;
+  loginUser.email = (await registerUser("matrix-login")).email;
+  users.memberA.id = (await registerUser("matrix-a")).user.id;
+  users.memberB.id = (await registerUser("matrix-b")).user.id;
+});
+
+/** A fresh credential per request, so routes that end sessions cannot disturb the next row. */
+async function credentialFor(identity: Identity, useBearer: boolean) {
+  if (identity === "anonymous") return null;
+  const account = identity === "expired" || identity === "revoked" ? users.memberA : users[identity];
+  const past = identity === "expired" ? Date.now() - 40 * 86_400_000 : undefined;
+  const store = sessionStore(env, past === undefined ? undefined : () => past);
+  const { token, session } = await store.create({
+    userId: account.id,
+    role: account.role,
+    epoch: 0,
+    userAgent: "matrix",
+  });
+  if (identity === "revoked") await store.revoke(account.id, session.id);
+  return useBearer ? bearerClient(token) : cookieClient(token);
+}
+
+describe("authorization matrix", () => {
+  it("covers every route the app serves", () => {
+    const served = app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`);
+    const covered = new Set(CASES.map((c) => `${c.method} ${c.path}`));
+    expect(served.filter((route) => !covered.has(route))).toEqual([]);
+  });
+
+  it("gives every route × identity the expected answer, through cookies and bearer tokens", async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const route of CASES) {
+      for (const identity of IDENTITIES) {
+        for (const useBearer of [false, true]) {
+          if (identity === "anonymous" && useBearer) continue;
+          const client = await credentialFor(identity, useBearer);
+          const self = identity === "memberB" ? users.memberB.id : users.memberA.id;
+          const other = identity === "memberB" ? users.memberA.id : users.memberB.id;
+          const { path, json } = route.request({ self, other });
+          const init = { method: route.method, json };
+          const res = client
+            ? await client.fetch(path, init)
+            : await call(path, { ...init, ip: `192.0.2.${checked % 250}` });
+          const expected = expectedClass(route.access, identity);
+          const actual = res.status === 401 ? "denied-401" : res.status === 403 ? "denied-403" : "allowed";
+          if (actual !== expected || res.status >= 500) {
+            mismatches.push(
+              `${route.method} ${path} as ${identity}${useBearer ? " (bearer)" : ""}: ${res.status}, expected ${expected}`,
+            );
+          }
+          checked++;
+        }
+      }
+    }
+    console.log(
+      `authorization matrix: ${CASES.length} routes × ${IDENTITIES.length} identities, ${checked} requests, ${mismatches.length} mismatches`,
+    );
+    expect(mismatches).toEqual([]);
+  });
+});
