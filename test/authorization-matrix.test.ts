@@ -45,7 +45,10 @@ const CASES: RouteCase[] = [
     method: "POST",
     path: "/api/auth/login",
     access: "public",
-    request: () => ({ path: "/api/auth/login", json: { email: loginUser.email, password: PASSWORD, transport: "bearer" } }),
+    request: () => ({
+      path: "/api/auth/login",
+      json: { email: loginUser.email, password: PASSWORD, transport: "bearer" },
+    }),
   },
   { method: "POST", path: "/api/auth/logout", access: "user", request: () => ({ path: "/api/auth/logout" }) },
   { method: "GET", path: "/api/auth/session", access: "user", request: () => ({ path: "/api/auth/session" }) },

@@ -1,6 +1,6 @@
 // Accounts and sessions end to end through the Worker's fetch.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   BASE,
   bearerClient,
@@ -281,5 +281,29 @@ describe("CSRF on cookie-authenticated writes", () => {
       headers: { Origin: BASE },
     });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("logs", () => {
+  it("never contain a raw session token or a password", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: string) => lines.push(String(line)));
+    try {
+      const { email, password, client } = await registerUser("logcheck");
+      const bearer = await login(email, password, "bearer");
+      await client.fetch("/api/auth/me");
+      await bearer.client.fetch("/api/auth/me");
+      await call("/api/auth/login", { method: "POST", ip: freshIp(), json: { email, password: "wrong guess 123" } });
+      await call(`/api/auth/me?token=${bearer.client.token}`);
+      await client.fetch("/api/auth/logout", { method: "POST" });
+      const all = lines.join("\n");
+      expect(lines.length).toBeGreaterThan(0);
+      expect(all).not.toContain(client.token);
+      expect(all).not.toContain(bearer.client.token);
+      expect(all).not.toContain(password);
+      expect(all).not.toContain("wrong guess 123");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

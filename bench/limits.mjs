@@ -1,0 +1,139 @@
+// `npm run bench -- limits`: what session auth and rate limiting cost a route, and whether the limiter's
+// storage work stays flat as a window fills. Writes bench/results/limits.json.
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { load, root, startMiniflare, writeReport } from "./lib.mjs";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BIG_LIMITS = JSON.stringify({
+  api: { limit: 1_000_000, periodSeconds: 60 },
+  auth: { limit: 1_000, periodSeconds: 60 },
+  "login-account": { limit: 1_000, periodSeconds: 60 },
+});
+
+async function signIn(base) {
+  const email = `bench-${Date.now()}@example.com`;
+  const password = "a benchmark passphrase";
+  const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.10", Origin: base };
+  const reg = await fetch(`${base}/api/auth/register`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email, password, displayName: "Bench" }),
+  });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email, password, transport: "bearer" }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  return (await login.json()).token;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function devServerFigures() {
+  const persist = path.join(root, ".wrangler", "bench");
+  rmSync(persist, { recursive: true, force: true });
+  const bin = path.join(root, "node_modules", ".bin");
+  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, OUTPOST_PERSIST: persist };
+  await new Promise((resolve, reject) => {
+    const p = spawn(
+      path.join(bin, "wrangler"),
+      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+      { cwd: root, env, stdio: "ignore" },
+    );
+    p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
+    cwd: root,
+    env,
+    stdio: "ignore",
+    detached: true,
+  });
+  try {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      try {
+        if ((await fetch(`${base}/api/status`)).ok) break;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const token = await signIn(base);
+    const auth = { authorization: `Bearer ${token}` };
+    const requests = Math.min(REQUESTS, 5_000);
+    return {
+      via: "vite dev (npm run dev): @cloudflare/vite-plugin's proxy in front of workerd, LOG_LEVEL=info",
+      status: await load(base, "/api/status", { requests, connections: CONNECTIONS }),
+      guarded: await load(base, "/api/auth/session", { headers: auth, requests, connections: CONNECTIONS }),
+    };
+  } finally {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {}
+  }
+}
+
+export async function run() {
+  const { mf, url } = await startMiniflare({ RATE_LIMITS: BIG_LIMITS, LOG_LEVEL: "warn" });
+  try {
+    const token = await signIn(url);
+    const auth = { authorization: `Bearer ${token}` };
+    const opts = { requests: REQUESTS, connections: CONNECTIONS };
+    const bare = await load(url, "/__bench/bare", opts);
+    const floor = await load(url, "/__bench/floor", { ...opts, headers: auth });
+    const guarded = await load(url, "/api/auth/session", { ...opts, headers: auth });
+    const profile = await (await fetch(`${url}/__bench/limiter-profile?at=10,1000,100000`)).json();
+    const ratio = (x, y) => Math.round((x / y) * 100) / 100;
+    const report = {
+      benchmark: "limits",
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      via: "Miniflare programmatic API: requests go straight to workerd (no dev-server proxy); LOG_LEVEL=warn",
+      load: { requests: REQUESTS, connections: CONNECTIONS },
+      routes: {
+        a_bare: { ...bare, what: "a route that returns a constant, no framework" },
+        b_floor: {
+          ...floor,
+          what: "the guarded route's binding calls with nothing around them: 1 KV get + 1 RateLimiter call",
+        },
+        c_guarded: {
+          ...guarded,
+          what: "GET /api/auth/session: full middleware chain, session from KV, rate limit from the Durable Object",
+        },
+      },
+      ratios: {
+        throughput_c_over_a: ratio(guarded.requestsPerSecond, bare.requestsPerSecond),
+        throughput_c_over_b: ratio(guarded.requestsPerSecond, floor.requestsPerSecond),
+        p50_c_over_a: ratio(guarded.p50Ms, bare.p50Ms),
+        p50_c_over_b: ratio(guarded.p50Ms, floor.p50Ms),
+      },
+      limiterPerRequest: profile,
+      devServer: process.env.BENCH_SKIP_DEV ? "skipped (BENCH_SKIP_DEV)" : await devServerFigures(),
+    };
+    const file = await writeReport("limits", report);
+    console.log(JSON.stringify(report, null, 2));
+    console.log(`report written to ${path.relative(root, file)}`);
+  } finally {
+    await mf.dispose();
+  }
+}

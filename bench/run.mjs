@@ -1,0 +1,11 @@
+// `npm run bench -- <name>`: runs one benchmark from bench/ and writes its JSON report to bench/results/.
+const BENCHMARKS = { limits: () => import("./limits.mjs") };
+
+const name = process.argv[2] ?? "limits";
+const loader = BENCHMARKS[name];
+if (!loader) {
+  console.error(`unknown benchmark '${name}'; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+  process.exit(2);
+}
+await (await loader()).run();
+process.exit(0);
