@@ -15,7 +15,8 @@ export function groupMetrics(raw: Record<string, number>): Metrics {
     const [kind, ...rest] = name.split(":");
     if (kind === "cache" && rest.length === 2) {
       const [namespace = "", event = ""] = rest;
-      const entry = (out.cache[namespace] ??= { hit: 0, miss: 0, negativeHit: 0, error: 0, hitRatio: null });
+      const entry = out.cache[namespace] ?? { hit: 0, miss: 0, negativeHit: 0, error: 0, hitRatio: null };
+      out.cache[namespace] = entry;
       if (event === "hit") entry.hit += value;
       else if (event === "miss") entry.miss += value;
       else if (event === "negative-hit") entry.negativeHit += value;
