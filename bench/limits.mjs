@@ -31,7 +31,7 @@ async function signIn(base) {
     body: JSON.stringify({ email, password, transport: "bearer" }),
   });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  return (await login.json()).token;
+  return { token: (await login.json()).token, email };
 }
 
 function freePort() {
@@ -73,7 +73,7 @@ async function devServerFigures() {
       } catch {}
       await new Promise((r) => setTimeout(r, 500));
     }
-    const token = await signIn(base);
+    const { token } = await signIn(base);
     const auth = { authorization: `Bearer ${token}` };
     const requests = Math.min(REQUESTS, 5_000);
     return {
@@ -88,10 +88,33 @@ async function devServerFigures() {
   }
 }
 
+/** Sequential failed logins: an unknown email and a wrong password must cost the same (one PBKDF2 each). */
+async function loginTiming(base, knownEmail) {
+  const time = async (email) => {
+    const samples = [];
+    for (let i = 0; i < 40; i++) {
+      const started = process.hrtime.bigint();
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "CF-Connecting-IP": `192.0.2.${50 + (i % 100)}` },
+        body: JSON.stringify({ email, password: "definitely not it" }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 401) throw new Error(`login timing: expected 401, got ${res.status}`);
+      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    samples.sort((a, b) => a - b);
+    return Math.round(samples[Math.floor(samples.length / 2)] * 100) / 100;
+  };
+  const unknownP50 = await time(`nobody-${Date.now()}@example.com`);
+  const knownP50 = await time(knownEmail);
+  return { samplesEach: 40, unknownEmailP50Ms: unknownP50, wrongPasswordP50Ms: knownP50, deltaP50Ms: Math.round((knownP50 - unknownP50) * 100) / 100 };
+}
+
 export async function run() {
   const { mf, url } = await startMiniflare({ RATE_LIMITS: BIG_LIMITS, LOG_LEVEL: "warn" });
   try {
-    const token = await signIn(url);
+    const { token, email } = await signIn(url);
     const auth = { authorization: `Bearer ${token}` };
     const opts = { requests: REQUESTS, connections: CONNECTIONS };
     const bare = await load(url, "/__bench/bare", opts);
@@ -128,6 +151,7 @@ export async function run() {
         p50_c_over_b: ratio(guarded.p50Ms, floor.p50Ms),
       },
       limiterPerRequest: profile,
+      loginTiming: await loginTiming(url, email),
       devServer: process.env.BENCH_SKIP_DEV ? "skipped (BENCH_SKIP_DEV)" : await devServerFigures(),
     };
     const file = await writeReport("limits", report);

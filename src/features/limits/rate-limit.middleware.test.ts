@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { call } from "../../../test/helpers";
 import type { AppEnv, Principal } from "../../http/app-env";
 import { onError } from "../../http/error-handler";
 import { requestContext } from "../../http/request-context";
@@ -119,5 +120,23 @@ describe("policies", () => {
     expect(() => ratePolicies("{oops")).toThrow(RateLimitConfigError);
     expect(() => ratePolicies('{"api":{"limit":0,"periodSeconds":1}}')).toThrow(/RATE_LIMITS/);
     expect(() => ratePolicies('{"evil":{"limit":1,"periodSeconds":1}}')).toThrow(/RATE_LIMITS/);
+  });
+});
+
+describe("nested limits", () => {
+  it("a refusal by a stricter inner policy keeps its own RateLimit-* headers", async () => {
+    const ip = "203.0.113.201";
+    let refused: Response | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const res = await call("/api/auth/login", {
+        method: "POST",
+        ip,
+        json: { email: "nested@example.com", password: "wrong one!" },
+      });
+      if (res.status === 429) refused = res;
+    }
+    if (!refused) throw new Error("never refused");
+    expect(refused.headers.get("RateLimit-Remaining")).toBe("0");
+    expect(Number(refused.headers.get("RateLimit-Limit"))).toBeLessThan(600);
   });
 });

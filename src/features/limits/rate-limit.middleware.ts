@@ -72,6 +72,8 @@ export function rateLimit(
     }
     const headers = await consumeLimit(c, policy, limitKey);
     await next();
-    if (c.res.status !== 101) for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    // A stricter limit further in (e.g. sign-in per account) may have answered already: its headers win.
+    if (c.res.status === 101 || c.res.headers.has("RateLimit-Limit")) return;
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
   };
 }
