@@ -1,0 +1,111 @@
+// The rooms protocol: every WebSocket frame and HTTP shape, shared by the Worker, the ChatRoom object and the UI.
+import { z } from "@hono/zod-openapi";
+
+export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A message's text: 1–4 000 characters. */
+export const MAX_TEXT = 4_000;
+/** Any frame larger than this is refused with close code 1009 before it is parsed. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+export const HISTORY_PAGE_MAX = 100;
+/** A client that resumes from further back than this gets an error and reads history over HTTP instead. */
+export const RESUME_MAX = 1_000;
+
+export const RoomNameSchema = z
+  .string()
+  .regex(ROOM_NAME, "1–64 lower-case letters, digits, '-' or '_'")
+  .openapi({ param: { name: "room", in: "path" }, example: "general" });
+
+export const ClientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '-' or '_'");
+
+/** client → server */
+export const ClientFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("message"),
+    text: z
+      .string()
+      .transform((text) => text.trim())
+      .pipe(z.string().min(1).max(MAX_TEXT)),
+    clientMessageId: ClientMessageIdSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("typing") }),
+  z.strictObject({ type: z.literal("resume"), lastId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export const ChatMessageSchema = z
+  .object({
+    id: z.number().int(),
+    userId: z.string(),
+    displayName: z.string(),
+    text: z.string(),
+    clientMessageId: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("ChatMessage");
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const MemberSchema = z.object({ userId: z.string(), displayName: z.string() });
+export type Member = z.infer<typeof MemberSchema>;
+
+export const ERROR_CODES = [
+  "invalid-frame",
+  "binary-not-supported",
+  "rate-limited",
+  "not-stored",
+  "resume-too-far",
+] as const;
+
+/** server → client */
+export type ServerFrame =
+  | { type: "welcome"; you: Member; room: string; roster: Member[]; history: ChatMessage[]; lastId: number }
+  | { type: "message"; message: ChatMessage }
+  | { type: "presence"; event: "join" | "leave"; member: Member; roster: Member[] }
+  | { type: "typing"; member: Member }
+  | { type: "ack"; clientMessageId: string; id: number; duplicate: boolean }
+  | { type: "resumed"; lastId: number; count: number }
+  | {
+      type: "error";
+      code: (typeof ERROR_CODES)[number];
+      reason: string;
+      retryAfterMs?: number;
+      clientMessageId?: string;
+    };
+
+export const HistoryQuerySchema = z.object({
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a message id")
+    .transform(Number)
+    .optional()
+    .openapi({ param: { name: "before", in: "query" }, type: "integer" }),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX))
+    .optional()
+    .openapi({ param: { name: "limit", in: "query" }, type: "integer" }),
+});
+
+export const HistoryPageSchema = z
+  .object({
+    room: z.string(),
+    messages: z.array(ChatMessageSchema).openapi({ description: "Oldest first" }),
+    nextBefore: z.number().int().nullable().openapi({ description: "Pass as `before` for the previous page" }),
+  })
+  .openapi("HistoryPage");
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+
+export const RoomSummarySchema = z
+  .object({
+    name: z.string(),
+    messageCount: z.number().int(),
+    lastMessageAt: z.string().nullable(),
+    online: z.array(MemberSchema),
+  })
+  .openapi("RoomSummary");
+export type RoomSummary = z.infer<typeof RoomSummarySchema>;
+
+export const TicketSchema = z
+  .object({ ticket: z.string(), expiresAt: z.string(), url: z.string() })
+  .openapi("RoomTicket");
