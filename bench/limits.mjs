@@ -108,7 +108,12 @@ async function loginTiming(base, knownEmail) {
   };
   const unknownP50 = await time(`nobody-${Date.now()}@example.com`);
   const knownP50 = await time(knownEmail);
-  return { samplesEach: 40, unknownEmailP50Ms: unknownP50, wrongPasswordP50Ms: knownP50, deltaP50Ms: Math.round((knownP50 - unknownP50) * 100) / 100 };
+  return {
+    samplesEach: 40,
+    unknownEmailP50Ms: unknownP50,
+    wrongPasswordP50Ms: knownP50,
+    deltaP50Ms: Math.round((knownP50 - unknownP50) * 100) / 100,
+  };
 }
 
 export async function run() {

@@ -12,6 +12,7 @@ import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
 import { createFlagRoutes } from "./features/flags/flags.routes";
 import { rateLimit, setRefusalListener } from "./features/limits/rate-limit.middleware";
+import { createRoomRoutes } from "./features/rooms/rooms.routes";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // 8. Every method on the API is rate limited: per user when signed in, per client IP otherwise.
   app.use("/api/*", rateLimit("api"));
   app.use("/counter/*", rateLimit("api"));
+  app.use("/room/*", rateLimit("api"));
 
   // Features.
   app.route("/", createSystemRoutes(getDocument));
@@ -68,6 +70,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createUserRoutes());
   app.route("/", createFlagRoutes());
   app.route("/", createAdminRoutes());
+  app.route("/", createRoomRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

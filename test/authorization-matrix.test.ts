@@ -94,6 +94,27 @@ const CASES: RouteCase[] = [
     access: "admin",
     request: () => ({ path: "/api/features/matrix-absent" }),
   },
+  { method: "GET", path: "/api/rooms", access: "user", request: () => ({ path: "/api/rooms" }) },
+  { method: "GET", path: "/api/rooms/{room}/ws", access: "user", request: () => ({ path: "/api/rooms/matrix/ws" }) },
+  {
+    method: "GET",
+    path: "/room/{room}/websocket",
+    access: "user",
+    request: () => ({ path: "/room/matrix/websocket" }),
+  },
+  {
+    method: "POST",
+    path: "/api/rooms/{room}/ticket",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/ticket" }),
+  },
+  {
+    method: "GET",
+    path: "/api/rooms/{room}/history",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/history" }),
+  },
+  { method: "GET", path: "/room/{room}/history", access: "user", request: () => ({ path: "/room/matrix/history" }) },
   { method: "GET", path: "/api/admin/metrics", access: "admin", request: () => ({ path: "/api/admin/metrics" }) },
   {
     method: "DELETE",

@@ -1,0 +1,190 @@
+// Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages and the room list.
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { getConfig } from "../../config";
+import type { AppEnv } from "../../http/app-env";
+import { createRouter } from "../../http/create-router";
+import { classifyOrigin } from "../../http/origin-policy";
+import { problem } from "../../http/problem-schema";
+import { AppError, errors } from "../../kit/errors";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
+import { currentAccount, requireUser } from "../auth/session.middleware";
+import { IDENTITY_HEADERS } from "./chat-room";
+import {
+  HISTORY_PAGE_MAX,
+  HistoryPageSchema,
+  HistoryQuerySchema,
+  RoomNameSchema,
+  RoomSummarySchema,
+  TicketSchema,
+} from "./rooms.schema";
+
+const ROOM_LIST_MAX = 50;
+
+function roomStub(env: Env, room: string) {
+  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
+}
+
+/** WebSockets ignore CORS, so the handshake's Origin is checked here (ASVS 5.0 4.4.2). */
+function assertFirstPartyOrigin(c: Context<AppEnv>): void {
+  const verdict = classifyOrigin(c.req.header("Origin"), c.req.url, getConfig(c.env).ALLOWED_ORIGINS);
+  if (verdict === "refused") {
+    throw new AppError(403, "origin-not-allowed", "Origin not allowed", { detail: "This origin may not open rooms" });
+  }
+}
+
+async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
+  const ticket = c.req.query("ticket");
+  const hasTicket = ticket !== undefined && /^[A-Za-z0-9_-]{43}$/.test(ticket);
+  if (!c.get("principal") && !hasTicket) {
+    throw errors.unauthorized("Sign in, or connect with a ticket from POST /api/rooms/{room}/ticket");
+  }
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new AppError(426, "upgrade-required", "WebSocket upgrade required", {
+      detail: "Connect with a WebSocket client",
+      headers: { Upgrade: "websocket" },
+    });
+  }
+  assertFirstPartyOrigin(c);
+  const headers = new Headers({ Upgrade: "websocket", [IDENTITY_HEADERS.room]: room });
+  if (c.get("principal")) {
+    const account = await currentAccount(c);
+    headers.set(IDENTITY_HEADERS.userId, account.id);
+    headers.set(IDENTITY_HEADERS.displayName, encodeURIComponent(account.displayName));
+    await c.env.DB.prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by) VALUES (?, ?, ?)")
+      .bind(room, new Date().toISOString(), account.id)
+      .run();
+  } else if (ticket) {
+    headers.set(IDENTITY_HEADERS.ticket, ticket);
+  }
+  const res = await roomStub(c.env, room).fetch(new Request("https://room.internal/ws", { headers }));
+  if (res.status === 401) throw errors.unauthorized("The ticket is invalid, expired or already used");
+  if (!res.webSocket) throw new Error(`room answered ${res.status} without a WebSocket`);
+  return new Response(null, { status: 101, webSocket: res.webSocket });
+}
+
+async function history(c: Context<AppEnv>, room: string, before: number | undefined, limit: number | undefined) {
+  c.header("Cache-Control", "private, no-store");
+  return roomStub(c.env, room).history(before, limit ?? 50);
+}
+
+export function createRoomRoutes(): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+  const tags = ["rooms"];
+  const wsResponses = {
+    101: { description: "Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts)" },
+    ...AUTH_ERRORS,
+    426: problem("Not a WebSocket upgrade"),
+  };
+  const wsQuery = z.object({
+    ticket: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({
+        param: { name: "ticket", in: "query" },
+        description: "Single-use ticket, for clients without cookies",
+      }),
+  });
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/rooms/{room}/ws",
+      tags,
+      summary: "Join a room over WebSocket (session cookie, bearer token or a ticket; first-party Origin)",
+      security: [...SESSION_SECURITY, {}],
+      request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
+      responses: wsResponses,
+    }),
+    // The 101 response carries the socket; it has no JSON body to type.
+    (c) => upgrade(c, c.req.valid("param").room) as never,
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/room/{room}/websocket",
+      tags,
+      summary: "The seeds' WebSocket path: same as /api/rooms/{room}/ws",
+      security: [...SESSION_SECURITY, {}],
+      request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
+      responses: wsResponses,
+    }),
+    (c) => upgrade(c, c.req.valid("param").room) as never,
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/rooms/{room}/ticket",
+      tags,
+      summary: "A single-use ticket (60 s) to open the room's WebSocket where credentials cannot be sent",
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      request: { params: z.object({ room: RoomNameSchema }) },
+      responses: { 201: json(TicketSchema, "The ticket"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const { room } = c.req.valid("param");
+      const account = await currentAccount(c);
+      const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
+        { userId: account.id, displayName: account.displayName },
+        room,
+      );
+      await c.env.DB.prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by) VALUES (?, ?, ?)")
+        .bind(room, new Date().toISOString(), account.id)
+        .run();
+      const url = new URL(`/api/rooms/${room}/ws?ticket=${ticket}`, c.req.url);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      c.header("Cache-Control", "no-store");
+      return c.json({ ticket, expiresAt: new Date(expiresAt).toISOString(), url: url.toString() }, 201);
+    },
+  );
+
+  for (const path of ["/api/rooms/{room}/history", "/room/{room}/history"] as const) {
+    router.openapi(
+      createRoute({
+        method: "get",
+        path,
+        tags,
+        summary: `History, newest page first; pass nextBefore as before for older pages (limit ≤ ${HISTORY_PAGE_MAX})`,
+        security: SESSION_SECURITY,
+        middleware: [requireUser()] as const,
+        request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
+        responses: { 200: json(HistoryPageSchema, "A page of messages, oldest first"), ...AUTH_ERRORS },
+      }),
+      async (c) => {
+        const { room } = c.req.valid("param");
+        const { before, limit } = c.req.valid("query");
+        const page = await history(c, room, before, limit);
+        return c.json({ ...page, room }, 200);
+      },
+    );
+  }
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/rooms",
+      tags,
+      summary: `Rooms, most recently created first (≤ ${ROOM_LIST_MAX}), with message counts and who is online`,
+      security: SESSION_SECURITY,
+      middleware: [requireUser()] as const,
+      responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      const { results } = await c.env.DB.prepare("SELECT name FROM rooms ORDER BY created_at DESC LIMIT ?")
+        .bind(ROOM_LIST_MAX)
+        .all<{ name: string }>();
+      // Each room answers for itself (its own SQLite and sockets): one RPC per room, in parallel.
+      const rooms = await Promise.all(
+        results.map(async ({ name }) => ({ ...(await roomStub(c.env, name).summary()), name })),
+      );
+      c.header("Cache-Control", "private, no-store");
+      return c.json({ rooms }, 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,301 @@
+// Rooms end to end: real WebSockets through the Worker's fetch into the ChatRoom Durable Object.
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Client, call, registerUser } from "../../../test/helpers";
+import type { ChatRoom } from "./chat-room";
+import type { ChatMessage, ServerFrame } from "./rooms.schema";
+
+type Frame = ServerFrame & Record<string, unknown>;
+
+interface Socket {
+  ws: WebSocket;
+  frames: Frame[];
+  closed: Promise<{ code: number; reason: string }>;
+  /** Resolves with the first frame (from `from` on) that matches. */
+  next(match: (frame: Frame) => boolean, from?: number): Promise<Frame>;
+  send(frame: unknown): void;
+}
+
+function wrap(ws: WebSocket): Socket {
+  ws.accept();
+  const frames: Frame[] = [];
+  const listeners = new Set<() => void>();
+  ws.addEventListener("message", (event) => {
+    frames.push(JSON.parse(String(event.data)) as Frame);
+    for (const listener of listeners) listener();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
+  );
+  return {
+    ws,
+    frames,
+    closed,
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    next: (match, from = 0) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = frames.slice(from).find(match);
+          if (found) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no matching frame; got ${JSON.stringify(frames.slice(from)).slice(0, 400)}`));
+        }, 5_000);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+async function connect(client: Client, room: string, headers: Record<string, string> = {}): Promise<Socket> {
+  const res = await client.fetch(`/api/rooms/${room}/ws`, { headers: { Upgrade: "websocket", ...headers } });
+  if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+  const socket = wrap(res.webSocket);
+  await socket.next((f) => f.type === "welcome");
+  return socket;
+}
+
+const isMessage = (text: string) => (f: Frame) => f.type === "message" && (f.message as ChatMessage).text === text;
+
+let alice: Awaited<ReturnType<typeof registerUser>>;
+let bob: Awaited<ReturnType<typeof registerUser>>;
+
+beforeAll(async () => {
+  alice = await registerUser("alice");
+  bob = await registerUser("bob");
+});
+
+describe("joining a room", () => {
+  it("welcomes with who I am, the roster and recent history, and tells the others", async () => {
+    const a = await connect(alice.client, "lobby");
+    const welcome = a.frames[0] as Frame & { you: { userId: string }; roster: unknown[]; lastId: number };
+    expect(welcome.you.userId).toBe(alice.user.id);
+    expect(welcome.roster).toHaveLength(1);
+    const b = await connect(bob.client, "lobby");
+    const presence = await a.next((f) => f.type === "presence" && f.event === "join");
+    expect((presence.member as { displayName: string }).displayName).toBe("bob");
+    expect(presence.roster).toHaveLength(2);
+    b.ws.close(1000, "bye");
+    const left = await a.next((f) => f.type === "presence" && f.event === "leave");
+    expect((left.member as { userId: string }).userId).toBe(bob.user.id);
+    a.ws.close();
+  });
+
+  it("refuses a connection without a session (401) and from a foreign Origin (403)", async () => {
+    const anonymous = await call("/api/rooms/lobby/ws", { headers: { Upgrade: "websocket" } });
+    expect(anonymous.status).toBe(401);
+    const foreign = await alice.client.fetch("/api/rooms/lobby/ws", {
+      headers: { Upgrade: "websocket", Origin: "https://evil.example" },
+    });
+    expect(foreign.status).toBe(403);
+    const notUpgrade = await alice.client.fetch("/api/rooms/lobby/ws");
+    expect(notUpgrade.status).toBe(426);
+    expect((await alice.client.fetch("/api/rooms/Bad%20Name/ws", { headers: { Upgrade: "websocket" } })).status).toBe(
+      400,
+    );
+  });
+
+  it("accepts a ticket once, and refuses it the second time", async () => {
+    const issued = await alice.client.fetch("/api/rooms/tickets/ticket", { method: "POST" });
+    expect(issued.status).toBe(201);
+    const { ticket } = await issued.json<{ ticket: string }>();
+    const first = await call(`/api/rooms/tickets/ws?ticket=${ticket}`, { headers: { Upgrade: "websocket" } });
+    expect(first.status).toBe(101);
+    const socket = wrap(first.webSocket as WebSocket);
+    const welcome = await socket.next((f) => f.type === "welcome");
+    expect((welcome.you as { userId: string }).userId).toBe(alice.user.id);
+    const reuse = await call(`/api/rooms/tickets/ws?ticket=${ticket}`, { headers: { Upgrade: "websocket" } });
+    expect(reuse.status).toBe(401);
+    const forged = await call(`/api/rooms/tickets/ws?ticket=${"A".repeat(43)}`, { headers: { Upgrade: "websocket" } });
+    expect(forged.status).toBe(401);
+    socket.ws.close();
+  });
+});
+
+describe("messages", () => {
+  it("are stored, then broadcast to everyone with increasing ids, and acked by client id", async () => {
+    const a = await connect(alice.client, "chat");
+    const b = await connect(bob.client, "chat");
+    a.send({ type: "message", text: "hello bob", clientMessageId: "m1" });
+    const ack = await a.next((f) => f.type === "ack");
+    expect(ack).toMatchObject({ clientMessageId: "m1", duplicate: false });
+    const received = await b.next(isMessage("hello bob"));
+    expect((received.message as ChatMessage).id).toBe(ack.id);
+    b.send({ type: "message", text: "hi alice" });
+    const reply = await a.next(isMessage("hi alice"));
+    expect((reply.message as ChatMessage).id).toBeGreaterThan(ack.id as number);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("stores a retried client message id once", async () => {
+    const a = await connect(alice.client, "retry");
+    a.send({ type: "message", text: "only once", clientMessageId: "dup-1" });
+    const first = await a.next((f) => f.type === "ack");
+    const mark = a.frames.length;
+    a.send({ type: "message", text: "only once", clientMessageId: "dup-1" });
+    const second = await a.next((f) => f.type === "ack", mark);
+    expect(second).toMatchObject({ id: first.id, duplicate: true });
+    const page = await (await alice.client.fetch("/api/rooms/retry/history")).json<{ messages: ChatMessage[] }>();
+    expect(page.messages.filter((m) => m.text === "only once")).toHaveLength(1);
+    a.ws.close();
+  });
+
+  it("answers bad frames with an error frame, closes on oversize ones, and never disturbs the others", async () => {
+    const a = await connect(alice.client, "badframes");
+    const b = await connect(bob.client, "badframes");
+    const bad = [
+      "not json",
+      "{}",
+      '{"type":"shout","text":"x"}',
+      '{"type":"message"}',
+      '{"type":"message","text":""}',
+      JSON.stringify({ type: "message", text: "x".repeat(4_001) }),
+      '{"type":"message","text":"x","extra":1}',
+    ];
+    for (const frame of bad) {
+      const mark = a.frames.length;
+      a.send(frame);
+      const error = await a.next((f) => f.type === "error", mark);
+      expect(error.code, frame.slice(0, 40)).toBe("invalid-frame");
+    }
+    const mark = a.frames.length;
+    a.ws.send(new Uint8Array([1, 2, 3]));
+    expect((await a.next((f) => f.type === "error", mark)).code).toBe("binary-not-supported");
+    a.send("y".repeat(17 * 1024));
+    expect((await a.closed).code).toBe(1009);
+    b.send({ type: "message", text: "still here" });
+    await b.next(isMessage("still here"));
+    b.ws.close();
+  });
+
+  it("limits each connection's rate, with the time to wait, and loses nothing it accepted", async () => {
+    const a = await connect(alice.client, "flood");
+    for (let i = 0; i < 30; i++) a.send({ type: "message", text: `flood ${i}`, clientMessageId: `f${i}` });
+    await a.next((f) => f.type === "error" && f.code === "rate-limited");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const acked = a.frames.filter((f) => f.type === "ack").length;
+    const limited = a.frames.filter((f) => f.type === "error" && f.code === "rate-limited");
+    expect(acked + limited.length).toBe(30);
+    expect(acked).toBe(20);
+    expect(limited[0]?.retryAfterMs).toBeGreaterThan(0);
+    const page = await (await alice.client.fetch("/api/rooms/flood/history?limit=100")).json<{
+      messages: ChatMessage[];
+    }>();
+    expect(page.messages).toHaveLength(acked);
+    a.ws.close();
+  });
+
+  it("broadcasts nothing and tells the sender when the message cannot be stored", async () => {
+    const a = await connect(alice.client, "brokenstore");
+    const b = await connect(bob.client, "brokenstore");
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName("brokenstore"));
+    await runInDurableObject(stub, (room: ChatRoom) => {
+      room.store.insert = () => {
+        throw new Error("SQLITE_FULL");
+      };
+    });
+    a.send({ type: "message", text: "lost?", clientMessageId: "x1" });
+    const error = await a.next((f) => f.type === "error");
+    expect(error).toMatchObject({ code: "not-stored", clientMessageId: "x1" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(b.frames.some((f) => f.type === "message")).toBe(false);
+    a.ws.close();
+    b.ws.close();
+  });
+});
+
+describe("history", () => {
+  it("pages back through every message with a cursor, 1–100 a page", async () => {
+    // Three connections, 15 messages each: every connection stays within its own burst allowance.
+    const sockets = [
+      await connect(alice.client, "paged"),
+      await connect(alice.client, "paged"),
+      await connect(bob.client, "paged"),
+    ];
+    for (let i = 0; i < 45; i++) {
+      const socket = sockets[Math.floor(i / 15)] as Socket;
+      socket.send({ type: "message", text: `p${i}`, clientMessageId: `p${i}` });
+      await socket.next((f) => f.type === "ack" && f.clientMessageId === `p${i}`);
+    }
+    const seen: string[] = [];
+    let before: number | null = null;
+    do {
+      const query: string = `limit=10${before ? `&before=${before}` : ""}`;
+      const page: { messages: ChatMessage[]; nextBefore: number | null } = await (
+        await alice.client.fetch(`/room/paged/history?${query}`)
+      ).json();
+      seen.unshift(...page.messages.map((m) => m.text));
+      before = page.nextBefore;
+    } while (before);
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => `p${i}`));
+    for (const bad of ["limit=0", "limit=101", "before=abc", "limit=1.5"]) {
+      expect((await alice.client.fetch(`/api/rooms/paged/history?${bad}`)).status, bad).toBe(400);
+    }
+    expect((await call("/api/rooms/paged/history")).status).toBe(401);
+    for (const socket of sockets) socket.ws.close();
+  });
+
+  it("lists rooms with message counts and who is online", async () => {
+    const a = await connect(alice.client, "listed");
+    a.send({ type: "message", text: "count me", clientMessageId: "c1" });
+    await a.next((f) => f.type === "ack");
+    const { rooms } = await (await bob.client.fetch("/api/rooms")).json<{
+      rooms: { name: string; messageCount: number; online: { userId: string }[] }[];
+    }>();
+    const listed = rooms.find((r) => r.name === "listed");
+    expect(listed?.messageCount).toBe(1);
+    expect(listed?.online.map((m) => m.userId)).toEqual([alice.user.id]);
+    a.ws.close();
+  });
+});
+
+describe("resume and restarts", () => {
+  it("gives a reconnecting client exactly the messages it missed, in order, before live ones", async () => {
+    const a = await connect(alice.client, "resume");
+    a.send({ type: "message", text: "before", clientMessageId: "r0" });
+    const lastSeen = (await a.next((f) => f.type === "ack")).id as number;
+    a.ws.close();
+    const b = await connect(bob.client, "resume");
+    for (let i = 1; i <= 5; i++) {
+      b.send({ type: "message", text: `missed ${i}`, clientMessageId: `r${i}` });
+      await b.next((f) => f.type === "ack" && f.clientMessageId === `r${i}`);
+    }
+    const again = await connect(alice.client, "resume");
+    const mark = again.frames.length;
+    again.send({ type: "resume", lastId: lastSeen });
+    await again.next((f) => f.type === "resumed", mark);
+    const replay = again.frames
+      .slice(mark)
+      .filter((f) => f.type === "message")
+      .map((f) => (f.message as ChatMessage).text);
+    expect(replay).toEqual(["missed 1", "missed 2", "missed 3", "missed 4", "missed 5"]);
+    b.send({ type: "message", text: "live" });
+    await again.next(isMessage("live"), mark);
+    again.ws.close();
+    b.ws.close();
+  });
+
+  it("survives hibernation: state comes back from the sockets' attachments", async () => {
+    const a = await connect(alice.client, "sleepy");
+    const b = await connect(bob.client, "sleepy");
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName("sleepy"));
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    a.send({ type: "message", text: "after hibernation", clientMessageId: "h1" });
+    const message = await b.next(isMessage("after hibernation"));
+    expect((message.message as ChatMessage).displayName).toBe("alice");
+    const { rooms } = await (await bob.client.fetch("/api/rooms")).json<{
+      rooms: { name: string; online: unknown[] }[];
+    }>();
+    expect(rooms.find((r) => r.name === "sleepy")?.online).toHaveLength(2);
+    // Nothing keeps it awake: no alarm is scheduled.
+    expect(await runInDurableObject(stub, (_room: ChatRoom, state) => state.storage.getAlarm())).toBeNull();
+    a.ws.close();
+    b.ws.close();
+  });
+});
