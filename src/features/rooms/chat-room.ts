@@ -15,8 +15,8 @@ import {
   type ServerFrame,
 } from "./rooms.schema";
 
-/** Per connection: a burst of 20 messages, then 2 a second. */
-const MESSAGE_POLICY = { limit: 20, periodMs: 10_000 };
+/** Per connection: a burst of 30 messages, then 5 a second. */
+const MESSAGE_POLICY = { limit: 30, periodMs: 6_000 };
 const TYPING_EVERY_MS = 2_000;
 const WELCOME_HISTORY = 50;
 const TICKET_TTL_MS = 60_000;
