@@ -1,11 +1,8 @@
 // `npm run bench -- limits`: what session auth and rate limiting cost a route, and whether the limiter's
 // storage work stays flat as a window fills. Writes bench/results/limits.json.
-import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { load, root, startMiniflare, writeReport } from "./lib.mjs";
+import { load, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -34,45 +31,9 @@ async function signIn(base) {
   return { token: (await login.json()).token, email };
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function devServerFigures() {
-  const persist = path.join(root, ".wrangler", "bench");
-  rmSync(persist, { recursive: true, force: true });
-  const bin = path.join(root, "node_modules", ".bin");
-  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, OUTPOST_PERSIST: persist };
-  await new Promise((resolve, reject) => {
-    const p = spawn(
-      path.join(bin, "wrangler"),
-      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-      { cwd: root, env, stdio: "ignore" },
-    );
-    p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
-  });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
-    cwd: root,
-    env,
-    stdio: "ignore",
-    detached: true,
-  });
+  const { base, stop } = await startDevServer("limits");
   try {
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      try {
-        if ((await fetch(`${base}/api/status`)).ok) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 500));
-    }
     const { token } = await signIn(base);
     const auth = { authorization: `Bearer ${token}` };
     const requests = Math.min(REQUESTS, 5_000);
@@ -82,9 +43,7 @@ async function devServerFigures() {
       guarded: await load(base, "/api/auth/session", { headers: auth, requests, connections: CONNECTIONS }),
     };
   } finally {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {}
+    stop();
   }
 }
 

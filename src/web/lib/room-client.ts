@@ -69,6 +69,7 @@ export function createRoomClient(options: RoomClientOptions) {
   const outbox = new Map<string, Pending>();
   const seen = new Set<number>();
   let counter = 0;
+  let lastTypingAt = 0;
 
   const setState = (next: ConnectionState, retryInMs?: number) => {
     state = next;
@@ -201,7 +202,11 @@ export function createRoomClient(options: RoomClientOptions) {
       transmit({ type: "message", clientMessageId, text });
       return clientMessageId;
     },
+    /** Throttled: at most one typing frame every 2 s, whatever the keystroke rate. */
     typing() {
+      const now = Date.now();
+      if (now - lastTypingAt < 2_000) return;
+      lastTypingAt = now;
       transmit({ type: "typing" });
     },
     pending(): number {

@@ -1,0 +1,155 @@
+// My profile, my password, and my sessions (revoke one, or sign out everywhere else).
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import type { User } from "../../features/auth/auth.schema";
+import { api } from "../lib/api";
+import { useSession } from "../lib/session";
+
+interface SessionView {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string;
+}
+
+export function SettingsPage() {
+  const { user, setUser } = useSession();
+  const [sessions, setSessions] = useState<SessionView[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const loadSessions = useCallback(async () => {
+    setSessions((await api<{ sessions: SessionView[] }>("/api/sessions")).sessions);
+  }, []);
+
+  useEffect(() => {
+    void loadSessions();
+  }, [loadSessions]);
+
+  const run = async (action: () => Promise<string>) => {
+    try {
+      setMessage({ ok: true, text: await action() });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const rename = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const displayName = String(new FormData(event.currentTarget).get("displayName") ?? "");
+    void run(async () => {
+      const result = await api<{ user: User }>("/api/users/me", {
+        method: "PATCH",
+        body: JSON.stringify({ displayName }),
+      });
+      setUser(result.user);
+      return "Display name saved.";
+    });
+  };
+
+  const changePassword = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = String(form.get("next") ?? "");
+    if (next !== form.get("confirm")) {
+      setMessage({ ok: false, text: "The new passwords do not match." });
+      return;
+    }
+    const formElement = event.currentTarget;
+    void run(async () => {
+      await api("/api/users/me", {
+        method: "PATCH",
+        body: JSON.stringify({ password: { current: form.get("current"), next } }),
+      });
+      formElement.reset();
+      await loadSessions();
+      return "Password changed. Every other session has been signed out.";
+    });
+  };
+
+  const revoke = (id: string) =>
+    run(async () => {
+      await fetch(`/api/sessions/${id}`, { method: "DELETE", credentials: "same-origin" });
+      await loadSessions();
+      return "Session revoked.";
+    });
+
+  const revokeOthers = () =>
+    run(async () => {
+      const { revoked } = await api<{ revoked: number }>("/api/sessions", { method: "DELETE" });
+      await loadSessions();
+      return `Signed out of ${revoked} other session${revoked === 1 ? "" : "s"}.`;
+    });
+
+  if (!user) return null;
+  return (
+    <>
+      <h1>Settings</h1>
+      {message && (
+        <p role={message.ok ? "status" : "alert"} className={message.ok ? "ok" : "error"}>
+          {message.text}
+        </p>
+      )}
+      <div className="grid">
+        <section className="card" aria-labelledby="profile-heading">
+          <h2 id="profile-heading">Profile</h2>
+          <p className="hint">
+            {user.email} · {user.role}
+          </p>
+          <form onSubmit={rename} className="stack">
+            <label>
+              Display name
+              <input name="displayName" defaultValue={user.displayName} required maxLength={64} />
+            </label>
+            <button type="submit">Save</button>
+          </form>
+        </section>
+        <section className="card" aria-labelledby="password-heading">
+          <h2 id="password-heading">Password</h2>
+          <form onSubmit={changePassword} className="stack">
+            <label>
+              Current password
+              <input name="current" type="password" required autoComplete="current-password" maxLength={128} />
+            </label>
+            <label>
+              New password
+              <input name="next" type="password" required minLength={8} maxLength={128} autoComplete="new-password" />
+            </label>
+            <label>
+              Repeat the new password
+              <input
+                name="confirm"
+                type="password"
+                required
+                minLength={8}
+                maxLength={128}
+                autoComplete="new-password"
+              />
+            </label>
+            <button type="submit">Change password</button>
+          </form>
+        </section>
+      </div>
+      <section className="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <ul className="list" data-testid="sessions">
+          {sessions.map((s) => (
+            <li key={s.id} className="row spread">
+              <span>
+                {s.userAgent || "Unknown device"} · since {new Date(s.createdAt).toLocaleString()}
+                {s.current && <strong> (this device)</strong>}
+              </span>
+              {!s.current && (
+                <button type="button" onClick={() => void revoke(s.id)}>
+                  Revoke
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => void revokeOthers()} disabled={sessions.length < 2}>
+          Sign out everywhere else
+        </button>
+      </section>
+    </>
+  );
+}
