@@ -300,7 +300,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #retention(): number {
-    const configured = Number((this.env as unknown as Record<string, unknown>).ROOM_RETENTION);
+    const configured = Number(this.env.ROOM_RETENTION);
     return Number.isSafeInteger(configured) && configured >= 100 ? configured : DEFAULT_RETENTION;
   }
 
