@@ -105,9 +105,10 @@ describe("no message is lost or duplicated across evictions", () => {
     let before: number | null = null;
     do {
       const query: string = `limit=100${before ? `&before=${before}` : ""}`;
+      const reader = (peers[0] as Peer).client;
       const page: { messages: ChatMessage[]; nextBefore: number | null } = await (
-        await peers[0]?.client.fetch(`/api/rooms/${ROOM}/history?${query}`)
-      )?.json();
+        await reader.fetch(`/api/rooms/${ROOM}/history?${query}`)
+      ).json();
       history.unshift(...page.messages);
       before = page.nextBefore;
     } while (before);

@@ -1,9 +1,1 @@
-export {
-  decide,
-  type GcraDecision,
-  type GcraState,
-  isValidPolicy,
-  MAX_LIMIT,
-  MAX_PERIOD_MS,
-  type RatePolicy,
-} from "./gcra";
+export { decide, type GcraDecision, type GcraState, isValidPolicy, type RatePolicy } from "./gcra";
