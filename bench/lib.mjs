@@ -2,8 +2,8 @@
 // and drive load with a bounded number of requests.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import path from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -165,11 +165,15 @@ export async function startDevServer(name) {
   const bin = path.join(root, "node_modules", ".bin");
   const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, OUTPOST_PERSIST: persist };
   await new Promise((resolve, reject) => {
-    const p = spawn(path.join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
-      cwd: root,
-      env,
-      stdio: "ignore",
-    });
+    const p = spawn(
+      path.join(bin, "wrangler"),
+      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+      {
+        cwd: root,
+        env,
+        stdio: "ignore",
+      },
+    );
     p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
   });
   const port = await freePort();

@@ -54,7 +54,9 @@ async function openClients(base, tokens, room, n, onFrame) {
 }
 
 function percentile(sorted, p) {
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100 : null;
+  return sorted.length
+    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100
+    : null;
 }
 
 /** One scenario: `rate` messages/s in total for `seconds` (or `burst` messages per client at once). */
@@ -120,7 +122,11 @@ async function scenario(base, tokens, { name, clients, rate = 0, seconds = 5, bu
     messagesNotFullyDelivered: sent.size,
     deliveries,
     deliveriesPerSecond: Math.round(deliveries / elapsed),
-    broadcastLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    broadcastLatencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+    },
   };
 }
 
@@ -152,7 +158,12 @@ export async function run() {
     const report = {
       benchmark: "rooms",
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
       via: direct
         ? "Miniflare's programmatic API (workerd directly, no Vite proxy), WebSocket clients in one Node process on the same machine"
         : "npm run dev (Vite + @cloudflare/vite-plugin, workerd), WebSocket clients in one Node process on the same machine",

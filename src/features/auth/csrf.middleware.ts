@@ -21,7 +21,7 @@ export interface CsrfOptions {
 export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
-    if (!principal || principal.via !== "cookie" || !UNSAFE.has(c.req.method)) return next();
+    if (principal?.via !== "cookie" || !UNSAFE.has(c.req.method)) return next();
 
     const origin = c.req.header("Origin");
     const verdict = classifyOrigin(origin, c.req.url, getConfig(c.env).ALLOWED_ORIGINS);

@@ -26,8 +26,7 @@ export function usePath(): string {
 /** Intercepts clicks on same-origin links so they navigate without a reload. */
 export function onLinkClick(event: React.MouseEvent<HTMLAnchorElement>): void {
   const href = event.currentTarget.getAttribute("href");
-  if (!href || !href.startsWith("/") || href.startsWith("/api/") || event.metaKey || event.ctrlKey || event.shiftKey)
-    return;
+  if (!href?.startsWith("/") || href.startsWith("/api/") || event.metaKey || event.ctrlKey || event.shiftKey) return;
   event.preventDefault();
   navigate(href);
 }
