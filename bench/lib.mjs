@@ -199,3 +199,23 @@ export async function startDevServer(name) {
   stop();
   throw new Error("dev server did not start within 90 s");
 }
+
+/** Registers an account and signs it in for a bearer token (as an API client would). */
+export async function registerAndSignIn(base, label) {
+  const email = `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const password = "a benchmark passphrase";
+  const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.10" };
+  const reg = await fetch(`${base}/api/auth/register`, {
+    method: "POST",
+    headers: { ...headers, Origin: base },
+    body: JSON.stringify({ email, password, displayName: label }),
+  });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email, password, transport: "bearer" }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  return { token: (await login.json()).token, email };
+}

@@ -2,7 +2,7 @@
 // storage work stays flat as a window fills. Writes bench/results/limits.json.
 import os from "node:os";
 import path from "node:path";
-import { load, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
+import { load, registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -12,24 +12,7 @@ const BIG_LIMITS = JSON.stringify({
   "login-account": { limit: 1_000, periodSeconds: 60 },
 });
 
-async function signIn(base) {
-  const email = `bench-${Date.now()}@example.com`;
-  const password = "a benchmark passphrase";
-  const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.10", Origin: base };
-  const reg = await fetch(`${base}/api/auth/register`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ email, password, displayName: "Bench" }),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ email, password, transport: "bearer" }),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  return { token: (await login.json()).token, email };
-}
+const signIn = (base) => registerAndSignIn(base, "Bench");
 
 async function devServerFigures() {
   const { base, stop } = await startDevServer("limits");

@@ -2,30 +2,14 @@
 // bursty traffic, and a capacity sweep at N = 200. Writes bench/results/rooms.json.
 import os from "node:os";
 import path from "node:path";
-import { root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
+import { registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
 
 const USERS = 10;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function accounts(base) {
   const tokens = [];
-  for (let i = 0; i < USERS; i++) {
-    const email = `room-bench-${i}-${Date.now()}@example.com`;
-    const password = "a benchmark passphrase";
-    const headers = { "Content-Type": "application/json" };
-    const reg = await fetch(`${base}/api/auth/register`, {
-      method: "POST",
-      headers: { ...headers, Origin: base },
-      body: JSON.stringify({ email, password, displayName: `Bench ${i}` }),
-    });
-    if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ email, password, transport: "bearer" }),
-    });
-    tokens.push((await login.json()).token);
-  }
+  for (let i = 0; i < USERS; i++) tokens.push((await registerAndSignIn(base, `Bench ${i}`)).token);
   return tokens;
 }
 

@@ -87,32 +87,22 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       }),
   });
 
-  router.openapi(
-    createRoute({
-      method: "get",
-      path: "/api/rooms/{room}/ws",
-      tags,
-      summary: "Join a room over WebSocket (session cookie, bearer token or a ticket; first-party Origin)",
-      security: [...SESSION_SECURITY, {}],
-      request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
-      responses: wsResponses,
-    }),
-    // The 101 response carries the socket; it has no JSON body to type.
-    (c) => upgrade(c, c.req.valid("param").room) as never,
-  );
-
-  router.openapi(
-    createRoute({
-      method: "get",
-      path: "/room/{room}/websocket",
-      tags,
-      summary: "The seeds' WebSocket path: same as /api/rooms/{room}/ws",
-      security: [...SESSION_SECURITY, {}],
-      request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
-      responses: wsResponses,
-    }),
-    (c) => upgrade(c, c.req.valid("param").room) as never,
-  );
+  // The seeds' path /room/{room}/websocket is kept as an alias of /api/rooms/{room}/ws.
+  for (const path of ["/api/rooms/{room}/ws", "/room/{room}/websocket"] as const) {
+    router.openapi(
+      createRoute({
+        method: "get",
+        path,
+        tags,
+        summary: "Join a room over WebSocket (session cookie, bearer token or a ticket; first-party Origin)",
+        security: [...SESSION_SECURITY, {}],
+        request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
+        responses: wsResponses,
+      }),
+      // The 101 response carries the socket; it has no JSON body to type.
+      (c) => upgrade(c, c.req.valid("param").room) as never,
+    );
+  }
 
   router.openapi(
     createRoute({
