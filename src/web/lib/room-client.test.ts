@@ -162,6 +162,21 @@ describe("createRoomClient", () => {
     expect(h.client.state).toBe("reconnecting");
   });
 
+  it("drops at once when the browser goes offline, and reconnects without waiting when it is back", async () => {
+    const h = harness(() => 1);
+    await flush();
+    const first = h.sockets[0] as FakeSocket;
+    first.open();
+    first.push(welcome([message(1)], 1));
+    h.client.drop();
+    expect(first.closedWith).toBe(4001);
+    expect(h.client.state).toBe("reconnecting");
+    h.client.reconnectNow();
+    await flush();
+    expect(h.sockets).toHaveLength(2);
+    expect(h.timers.some((t) => t.ms === 500)).toBe(false);
+  });
+
   it("reports a gap when too much was missed, and closes for good on close()", async () => {
     const h = harness();
     await flush();

@@ -36,6 +36,8 @@ export interface RoomClientOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   heartbeatMs?: number;
+  /** Whether the device has a network; while it has none, no attempt is made (`reconnectNow` resumes). */
+  isOnline?: () => boolean;
 }
 
 interface Pending {
@@ -57,6 +59,7 @@ export function createRoomClient(options: RoomClientOptions) {
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? 25_000;
+  const isOnline = options.isOnline ?? (() => typeof navigator === "undefined" || navigator.onLine !== false);
 
   let socket: SocketLike | null = null;
   let state: ConnectionState = "connecting";
@@ -104,7 +107,10 @@ export function createRoomClient(options: RoomClientOptions) {
     const delay = Math.round(random() * Math.min(max, base * 2 ** attempt));
     attempt++;
     setState("reconnecting", delay);
-    reconnectTimer = timers.set(() => void open(), delay);
+    reconnectTimer = timers.set(() => {
+      // Offline: wait for the `online` event (reconnectNow) instead of failing attempts.
+      if (isOnline()) void open();
+    }, delay);
   };
 
   const handle = (frame: ServerFrame | { type: "pong" }) => {
@@ -211,6 +217,17 @@ export function createRoomClient(options: RoomClientOptions) {
     },
     pending(): number {
       return outbox.size;
+    },
+    /** The network went away (the browser's `offline` event): drop the socket now rather than wait for it to time out. */
+    drop() {
+      socket?.close(4001, "offline");
+    },
+    /** The network is back (`online`): skip the remaining backoff and connect at once. */
+    reconnectNow() {
+      if (stopped || socket) return;
+      timers.clear(reconnectTimer);
+      attempt = 0;
+      void open();
     },
     close() {
       stopped = true;

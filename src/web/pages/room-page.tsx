@@ -55,7 +55,15 @@ export function RoomPage({ room }: { room: string }) {
       },
     });
     client.current = roomClient;
-    return () => roomClient.close();
+    const offline = () => roomClient.drop();
+    const online = () => roomClient.reconnectNow();
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+      roomClient.close();
+    };
   }, [room, merge]);
 
   useEffect(() => {
@@ -91,8 +99,12 @@ export function RoomPage({ room }: { room: string }) {
       <header className="row spread">
         <h1 id="room-heading">#{room}</h1>
         <p className={`status ${state}`} role="status" data-testid="connection-state">
-          {STATE_TEXT[state]}
-          {state === "reconnecting" && retryIn !== undefined ? ` in ${Math.ceil(retryIn / 1000)} s` : ""}
+          {state === "reconnecting" && !navigator.onLine
+            ? "Connection lost — offline; reconnects when the network is back"
+            : STATE_TEXT[state]}
+          {state === "reconnecting" && navigator.onLine && retryIn !== undefined
+            ? ` in ${Math.ceil(retryIn / 1000)} s`
+            : ""}
         </p>
       </header>
       <p className="hint" data-testid="roster">

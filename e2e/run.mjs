@@ -1,0 +1,183 @@
+// Browser tests: Debian's Chromium driven by playwright-core against the real dev server (`npm run dev`).
+// Screenshots of each page go to e2e/screenshots/. Prints "N passed, M failed" and exits non-zero on failure.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(import.meta.dirname, "..");
+const shots = path.join(root, "e2e", "screenshots");
+const persist = path.join(root, ".wrangler", "e2e");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const bin = path.join(root, "node_modules", ".bin");
+process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`e2e: no browser at ${CHROMIUM}; install it with: apt-get install -y chromium`);
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDevServer() {
+  rmSync(persist, { recursive: true, force: true });
+  await new Promise((resolve, reject) => {
+    const p = spawn(
+      path.join(bin, "wrangler"),
+      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+      {
+        cwd: root,
+        stdio: "ignore",
+      },
+    );
+    p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
+    cwd: root,
+    env: { ...process.env, OUTPOST_PERSIST: persist },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {}
+  };
+  process.on("exit", stop);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/api/status`)).ok) return { base, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  stop();
+  throw new Error("dev server did not start");
+}
+
+const results = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push([name, true]);
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}: ${error.message}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+mkdirSync(shots, { recursive: true });
+const { base, stop } = await startDevServer();
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const consoleErrors = [];
+
+async function newUser(label) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    // A signed-out visit asks /api/auth/me and gets the documented 401; anything else is a real error.
+    if (m.type() === "error" && !/401 \(Unauthorized\)/.test(m.text())) consoleErrors.push(`${label}: ${m.text()}`);
+  });
+  await page.goto(`${base}/register`);
+  await page.fill("input[name=displayName]", label);
+  await page.fill("input[name=email]", `${label.toLowerCase()}-${Date.now()}@example.com`);
+  await page.fill("input[name=password]", "a long passphrase for e2e");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${base}/rooms`, { timeout: 15_000 });
+  return { context, page };
+}
+
+const messagesIn = (page) => page.locator("[data-testid=messages] .message").allTextContents();
+
+try {
+  let ada;
+  let bob;
+  await check("register and land on the rooms page", async () => {
+    ada = await newUser("Ada");
+    bob = await newUser("Bob");
+    await ada.page.screenshot({ path: path.join(shots, "rooms.png") });
+    assert(await ada.page.locator("h1", { hasText: "Rooms" }).isVisible(), "no Rooms heading");
+  });
+
+  await check("two browsers chat live in one room", async () => {
+    for (const { page } of [ada, bob]) {
+      await page.goto(`${base}/rooms/e2e`);
+      await page.locator("[data-testid=connection-state]", { hasText: "Connected" }).waitFor({ timeout: 15_000 });
+    }
+    await ada.page.fill("input[name=text]", "Hello Bob");
+    await ada.page.press("input[name=text]", "Enter");
+    await bob.page.locator(".message", { hasText: "Hello Bob" }).waitFor({ timeout: 10_000 });
+    await bob.page.locator("[data-testid=roster]", { hasText: "Ada" }).waitFor({ timeout: 10_000 });
+    await bob.page.screenshot({ path: path.join(shots, "room.png") });
+  });
+
+  await check("a browser that drops its connection gets every message it missed", async () => {
+    await bob.context.setOffline(true);
+    // Going offline does not always end an open WebSocket in Chromium: end it, as a dropped network would.
+    await bob.page.evaluate(() => window.dispatchEvent(new Event("offline")));
+    // The page says so honestly while it is cut off.
+    await bob.page
+      .locator("[data-testid=connection-state]", { hasText: "Connection lost" })
+      .waitFor({ timeout: 10_000 });
+    await bob.page.screenshot({ path: path.join(shots, "room-offline.png") });
+    for (const text of ["while away 1", "while away 2", "while away 3"]) {
+      await ada.page.fill("input[name=text]", text);
+      await ada.page.press("input[name=text]", "Enter");
+    }
+    await ada.page.locator(".message", { hasText: "while away 3" }).waitFor({ timeout: 10_000 });
+    await bob.context.setOffline(false);
+    await bob.page.locator(".message", { hasText: "while away 3" }).waitFor({ timeout: 30_000 });
+    const texts = await messagesIn(bob.page);
+    for (const text of ["while away 1", "while away 2", "while away 3"]) {
+      assert(
+        texts.filter((t) => t.includes(text)).length === 1,
+        `Bob has "${text}" ${texts.filter((t) => t.includes(text)).length} times`,
+      );
+    }
+    await bob.page.locator("[data-testid=connection-state]", { hasText: "Connected" }).waitFor({ timeout: 30_000 });
+  });
+
+  await check("settings show my sessions", async () => {
+    await ada.page.goto(`${base}/settings`);
+    await ada.page.locator("[data-testid=sessions] li").first().waitFor({ timeout: 10_000 });
+    await ada.page.screenshot({ path: path.join(shots, "settings.png") });
+  });
+
+  await check("no console errors", async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+  });
+} finally {
+  await browser.close();
+  stop();
+}
+
+const failed = results.filter(([, ok]) => !ok).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
