@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { createAdminRoutes } from "./features/admin/admin.routes";
-import { recordMetric, requestMetrics } from "./features/admin/metrics.service";
+import { recordRefusal, requestMetrics } from "./features/admin/metrics.service";
 import { createAuthRoutes } from "./features/auth/auth.routes";
 import { csrfProtection } from "./features/auth/csrf.middleware";
 import { authenticate } from "./features/auth/session.middleware";
@@ -11,7 +11,7 @@ import { createSessionRoutes } from "./features/auth/sessions.routes";
 import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
 import { createFlagRoutes } from "./features/flags/flags.routes";
-import { rateLimit, setRefusalListener } from "./features/limits/rate-limit.middleware";
+import { rateLimit } from "./features/limits/rate-limit.middleware";
 import { createRoomRoutes } from "./features/rooms/rooms.routes";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
@@ -38,7 +38,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("*", requestContext());
   // Requests by route and status, flushed to the Metrics object every few seconds.
   app.use("*", requestMetrics());
-  setRefusalListener((_c, policy) => recordMetric(`ratelimit:${policy}`));
   // 2. 405 with Allow for known paths called with the wrong method (runs after the router answers 404).
   app.use("*", methodNotAllowed({ app, onMethodNotAllowed }));
   // 3. Security headers on every response. The API serves JSON, so its CSP forbids everything.
@@ -59,9 +58,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // 7. Cookie-authenticated writes must come from our own pages, with JSON bodies.
   app.use("*", csrfProtection());
   // 8. Every method on the API is rate limited: per user when signed in, per client IP otherwise.
-  app.use("/api/*", rateLimit("api"));
-  app.use("/counter/*", rateLimit("api"));
-  app.use("/room/*", rateLimit("api"));
+  const apiLimit = rateLimit({ policy: "api", onRefusal: recordRefusal });
+  app.use("/api/*", apiLimit);
+  app.use("/counter/*", apiLimit);
+  app.use("/room/*", apiLimit);
 
   // Features.
   app.route("/", createSystemRoutes(getDocument));

@@ -16,6 +16,11 @@ export function recordMetric(name: string, delta = 1): void {
   buffer.add(name, delta);
 }
 
+/** A 429 from a rate-limit policy. */
+export function recordRefusal(policy: string): void {
+  buffer.add(`ratelimit:${policy}`);
+}
+
 export function recordCacheEvent(event: CacheEvent): void {
   buffer.add(`cache:${event.namespace}:${event.kind}`);
 }

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../kit/errors";
+import { recordRefusal } from "../admin/metrics.service";
 import { clientIpKey, consumeLimit } from "../limits/rate-limit.middleware";
 
 /** On Cloudflare every request carries CF-Connecting-IP; without it we fail closed rather than pool. */
@@ -17,11 +18,11 @@ function requireClientIp(c: Context<AppEnv>): string {
 
 /** The per-IP limit of the account routes (register, login). */
 export async function enforceAuthIpLimit(c: Context<AppEnv>): Promise<void> {
-  await consumeLimit(c, "auth", requireClientIp(c));
+  await consumeLimit(c, "auth", requireClientIp(c), 1, recordRefusal);
 }
 
 /** Per IP and per account: a guessing burst against one account is stopped whatever its source. */
 export async function enforceLoginLimits(c: Context<AppEnv>, email: string): Promise<void> {
   await enforceAuthIpLimit(c);
-  await consumeLimit(c, "login-account", `account:${email}`);
+  await consumeLimit(c, "login-account", `account:${email}`, 1, recordRefusal);
 }

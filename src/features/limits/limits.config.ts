@@ -1,64 +1,80 @@
-// Rate-limit policies: from the RATE_LIMITS var (JSON) over built-in defaults, never from a request.
+// Rate-limit policies: built-in defaults overridden by the RATE_LIMITS var, never taken from a request.
 import { z } from "zod";
-import type { RatePolicy } from "../../kit/pacing";
+import { ConfigError } from "../../config";
+import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "../../kit/pacing";
 
 export const POLICY_NAMES = ["api", "auth", "login-account"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
+export type RatePolicies = Readonly<Record<PolicyName, RatePolicy>>;
 
-/** Defaults: generous for the API, strict where a password is checked. */
-export const DEFAULT_POLICIES: Record<PolicyName, RatePolicy> = {
-  /** Every /api request, per user when signed in, else per client IP. */
+/** Used for every policy RATE_LIMITS does not mention (wrangler.jsonc sets the same values explicitly). */
+export const DEFAULT_POLICIES: RatePolicies = {
+  /** Every API request: per user when signed in, else per client IP (/64 for IPv6). */
   api: { limit: 600, periodMs: 60_000 },
-  /** Register and login attempts per client IP. */
+  /** Register, login and other account routes, per client IP. */
   auth: { limit: 30, periodMs: 60_000 },
-  /** Login attempts (and password confirmations) per account, whatever the source. */
+  /** Login attempts per normalised email, whatever the source, checked before any password hashing. */
   "login-account": { limit: 10, periodMs: 15 * 60_000 },
 };
 
-const PolicySchema = z.strictObject({
-  limit: z.number().int().min(1).max(1_000_000),
-  periodSeconds: z.number().int().min(1).max(86_400),
-});
+const PolicySchema = z
+  .strictObject({
+    limit: z.number().int().min(1).max(MAX_LIMIT),
+    periodSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PERIOD_MS / 1000),
+  })
+  .transform(({ limit, periodSeconds }): RatePolicy => ({ limit, periodMs: periodSeconds * 1000 }))
+  .refine(isValidPolicy, {
+    message: `limit / gcd(limit, period in ms) must be at most ${MAX_GRID}: use a limit of at most ${MAX_GRID}, or a round one`,
+  });
+
+/** Unknown names are refused, so a typo cannot silently leave a policy at its default. */
 const OverridesSchema = z.strictObject({
   api: PolicySchema.optional(),
   auth: PolicySchema.optional(),
   "login-account": PolicySchema.optional(),
-});
+} satisfies Record<PolicyName, unknown>);
 
-export class RateLimitConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RateLimitConfigError";
-  }
+let memo: { raw: string; policies: RatePolicies } | undefined;
+
+/**
+ * The policies for this deployment. RATE_LIMITS is optional JSON such as
+ * `{"api":{"limit":300,"periodSeconds":60}}`; names it leaves out keep their defaults. Throws ConfigError
+ * naming the variable when the JSON or a value is invalid, so a bad deploy fails on its first request.
+ *
+ * @example
+ * getRatePolicies(c.env).api; // { limit: 600, periodMs: 60_000 }
+ */
+export function getRatePolicies(env: { RATE_LIMITS?: string }): RatePolicies {
+  const raw = env.RATE_LIMITS?.trim() ?? "";
+  if (memo?.raw === raw) return memo.policies;
+  const policies = parse(raw);
+  memo = { raw, policies };
+  return policies;
 }
 
-const cache = new Map<string, Record<PolicyName, RatePolicy>>();
-
-/** Parses RATE_LIMITS, e.g. `{"api":{"limit":300,"periodSeconds":60}}`; fails fast naming the variable. */
-export function ratePolicies(raw: string | undefined): Record<PolicyName, RatePolicy> {
-  const key = raw ?? "";
-  const cached = cache.get(key);
-  if (cached) return cached;
-  let overrides: z.infer<typeof OverridesSchema> = {};
-  if (key.trim() !== "") {
-    let json: unknown;
-    try {
-      json = JSON.parse(key);
-    } catch {
-      throw new RateLimitConfigError("RATE_LIMITS is not valid JSON");
-    }
-    const parsed = OverridesSchema.safeParse(json);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      throw new RateLimitConfigError(`RATE_LIMITS is invalid: ${detail}`);
-    }
-    overrides = parsed.data;
+function parse(raw: string): RatePolicies {
+  if (raw === "") return DEFAULT_POLICIES;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError("Invalid configuration in wrangler.jsonc vars: RATE_LIMITS is not valid JSON");
   }
-  const policies = { ...DEFAULT_POLICIES };
+  const parsed = OverridesSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${["RATE_LIMITS", ...issue.path].join(".")}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration in wrangler.jsonc vars: ${problems.join("; ")}`);
+  }
+  const policies: Record<PolicyName, RatePolicy> = { ...DEFAULT_POLICIES };
   for (const name of POLICY_NAMES) {
-    const override = overrides[name];
-    if (override) policies[name] = { limit: override.limit, periodMs: override.periodSeconds * 1000 };
+    const override = parsed.data[name];
+    if (override) policies[name] = override;
   }
-  cache.set(key, policies);
   return policies;
 }

@@ -1,19 +1,31 @@
-// RateLimiter Durable Object: one per key, one SQLite row of GCRA state, an alarm only while it matters.
+// RateLimiter Durable Object: one per key, one SQLite row of GCRA state, an alarm only while state exists.
 import { DurableObject } from "cloudflare:workers";
-import { decide, isValidPolicy, type RatePolicy } from "../../kit/pacing";
+import { decide, type GcraState, isValidPolicy, type RatePolicy } from "../../kit/pacing";
 
 export interface LimitResult {
   allowed: boolean;
   limit: number;
+  /** Requests of cost 1 still admissible now. */
   remaining: number;
+  /** Milliseconds until the bucket is full again. */
   resetAfterMs: number;
+  /** Milliseconds until this request would be admitted; 0 when allowed. */
   retryAfterMs: number;
+  /** Set when the call itself was invalid: a bug in the caller, not a client over its limit. */
+  invalid?: "policy" | "cost";
 }
 
 /**
- * Exact under concurrency: the object is single-threaded and the read, decision and write below run with
- * no await in between, so two requests can never both take the last token. Storage and work per request
- * are constant whatever the traffic (the seeds listed every stored request, O(n) per call).
+ * One object per limited key (`idFromName(key)`); the policy comes from the Worker's configuration.
+ *
+ * Exact under concurrency: the object runs one event at a time and SQL calls are synchronous, so the
+ * read, the decision and the write in `consume` happen with no await in between and two requests can
+ * never both take the last token. Storage and work per request are constant whatever the traffic: one
+ * row holding the GCRA `tat` (the seeds kept one entry per request and listed them all on every call).
+ *
+ * @example
+ * const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("api:user:42"));
+ * const { allowed, retryAfterMs } = await limiter.consume({ limit: 600, periodMs: 60_000 });
  */
 export class RateLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -23,34 +35,46 @@ export class RateLimiter extends DurableObject<Env> {
     );
   }
 
-  /** Takes `cost` tokens under `policy` (decided by the Worker from configuration, never by a client). */
+  /**
+   * Takes `cost` tokens if the bucket holds them. An invalid policy or cost is answered with a refusal
+   * marked `invalid`, not thrown: an exception escaping a Durable Object may reset it.
+   */
   async consume(policy: RatePolicy, cost = 1): Promise<LimitResult> {
-    if (!isValidPolicy(policy) || !Number.isSafeInteger(cost) || cost < 1 || cost > policy.limit) {
-      return { allowed: false, limit: 0, remaining: 0, resetAfterMs: 0, retryAfterMs: 0 };
-    }
-    const now = Date.now();
-    const row = this.ctx.storage.sql.exec<{ tat: number }>("SELECT tat FROM bucket WHERE id = 1").toArray()[0];
-    const decision = decide(row ?? null, policy, now, cost);
-    if (decision.allowed && decision.next) {
+    if (!isValidPolicy(policy)) return invalid("policy", 0);
+    if (!Number.isSafeInteger(cost) || cost < 1 || cost > policy.limit) return invalid("cost", policy.limit);
+    const decision = decide(this.#read(), policy, Date.now(), cost);
+    const { allowed, remaining, resetAfterMs, retryAfterMs, nextState } = decision;
+    if (allowed && nextState) {
       this.ctx.storage.sql.exec(
         "INSERT INTO bucket (id, tat) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET tat = excluded.tat",
-        decision.next.tat,
+        nextState.tat,
       );
-      // Arm one alarm for when the bucket is full again; it deletes the row. None while idle.
-      if (!row) this.ctx.storage.setAlarm(decision.next.tat);
+      // The decision is already stored: awaiting here cannot let another request see stale state.
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Math.ceil(nextState.tat));
     }
-    const { allowed, limit, remaining, resetAfterMs, retryAfterMs } = decision;
-    return { allowed, limit, remaining, resetAfterMs, retryAfterMs };
+    return { allowed, limit: policy.limit, remaining, resetAfterMs, retryAfterMs };
   }
 
-  /** Deletes the state once it has expired; re-arms only if traffic moved the expiry on. Idempotent. */
+  /**
+   * Deletes the state once the bucket is full again, and then schedules nothing: an idle key costs no
+   * storage and no wake-ups. If traffic moved the expiry on, checks again at the new one. Alarms are
+   * delivered at least once, so a repeated or early run must be harmless, and it is.
+   */
   override async alarm(): Promise<void> {
-    const row = this.ctx.storage.sql.exec<{ tat: number }>("SELECT tat FROM bucket WHERE id = 1").toArray()[0];
-    if (!row) return;
-    if (row.tat <= Date.now()) {
+    const state = this.#read();
+    if (!state) return;
+    if (state.tat <= Date.now()) {
       this.ctx.storage.sql.exec("DELETE FROM bucket");
       return;
     }
-    this.ctx.storage.setAlarm(row.tat);
+    await this.ctx.storage.setAlarm(Math.ceil(state.tat));
   }
+
+  #read(): GcraState | null {
+    return this.ctx.storage.sql.exec<{ tat: number }>("SELECT tat FROM bucket WHERE id = 1").toArray()[0] ?? null;
+  }
+}
+
+function invalid(reason: "policy" | "cost", limit: number): LimitResult {
+  return { allowed: false, limit, remaining: 0, resetAfterMs: 0, retryAfterMs: 0, invalid: reason };
 }

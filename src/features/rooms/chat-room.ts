@@ -201,7 +201,7 @@ export class ChatRoom extends DurableObject<Env> {
       });
       return;
     }
-    ws.serializeAttachment({ ...attachment, bucket: decision.next });
+    ws.serializeAttachment({ ...attachment, bucket: decision.nextState });
 
     let stored: { message: ChatMessage; duplicate: boolean };
     try {

@@ -1,12 +1,15 @@
 // CacheService: cache-aside over KV with versioned namespaces, single-flight, negative caching and bulk reads.
-import type { z } from "zod";
+import { z } from "zod";
+import { clampTtl, MAX_BULK_GET_KEYS, MIN_TTL_SECONDS } from "./internal/kv-limits";
+import { versionsFor } from "./internal/namespace-version";
+import { SingleFlight } from "./internal/single-flight";
 
-/** KV refuses expirationTtl below 60 s. */
-export const MIN_TTL_SECONDS = 60;
-/** KV's multi-key get takes at most 100 keys. */
-const BULK_MAX = 100;
+/** Most keys one `getMany` call takes: ≤ 5 bulk reads + ≤ 500 writes + 1 version read, well inside KV's 1 000. */
+export const MAX_GET_MANY_KEYS = 500;
 
+/** `negative-hit`: a cached "not found". `error`: KV failed and the call fell back to the loader. */
 export type CacheEventKind = "hit" | "miss" | "negative-hit" | "error";
+
 export interface CacheEvent {
   namespace: string;
   kind: CacheEventKind;
@@ -14,44 +17,52 @@ export interface CacheEvent {
 
 export interface CacheServiceOptions {
   kv: KVNamespace;
-  /** Lower-case name; every key lives under it, e.g. `users`. */
+  /** Lower-case name, 1–32 of `a-z 0-9 -`; every key lives under it, e.g. `users`. */
   namespace: string;
-  /** TTL of found values. */
+  /** TTL of found values (default 300 s; never below 60, KV's minimum). */
   hitTtlSeconds?: number;
-  /** TTL of "not found" entries, usually shorter. */
+  /** TTL of "not found" entries, usually shorter (default 60 s, the minimum). */
   missTtlSeconds?: number;
-  /** Runs writes after the response (ctx.waitUntil); without it writes are awaited. */
+  /** Runs writes after the response, e.g. `(p) => ctx.waitUntil(p)`; without it writes are awaited. */
   defer?: (promise: Promise<unknown>) => void;
-  /** Hit/miss accounting; never a KV write. */
+  /** Hit/miss accounting, one event per key looked up in KV; aggregate it elsewhere, never in KV. */
   onEvent?: (event: CacheEvent) => void;
-  /** How long this isolate trusts the namespace version it read. */
+  /** How long this isolate trusts the namespace version it read (default 5 000 ms). */
   versionCacheMs?: number;
+  /** How long a caller waits on another caller's load of the same key before loading itself (default 5 000 ms). */
+  singleFlightWaitMs?: number;
   now?: () => number;
 }
 
-interface Envelope {
-  /** The value, or null for a cached "not found". */
-  v: unknown;
-}
+/** What is stored: `{ v: value }`, with `v: null` for a cached "not found". */
+const EnvelopeSchema = z.object({ v: z.unknown() });
 
-/** In-flight loads, per full key, shared by every caller in this isolate. */
-const inflight = new Map<string, Promise<unknown>>();
-/** Namespace versions read recently, per KV binding and namespace. */
-const versions = new WeakMap<KVNamespace, Map<string, { version: number; at: number }>>();
+type Lookup<T> = { found: true; value: T | null } | { found: false };
 
-export function clampTtl(seconds: number): number {
-  return Math.max(MIN_TTL_SECONDS, Math.ceil(Number.isFinite(seconds) ? seconds : MIN_TTL_SECONDS));
+/** One single-flight table per KV binding, shared by every CacheService over it in this isolate. */
+const flightsByBinding = new WeakMap<KVNamespace, SingleFlight>();
+
+function flightsFor(kv: KVNamespace): SingleFlight {
+  let flights = flightsByBinding.get(kv);
+  if (!flights) {
+    flights = new SingleFlight();
+    flightsByBinding.set(kv, flights);
+  }
+  return flights;
 }
 
 /**
  * Keys are `c:<namespace>:v<version>:<key>`. `invalidateAll()` bumps the version, so a namespace of any size
- * is invalidated with one write and its old keys age out by TTL; this replaces prefix deletes that stop at
- * KV's 1 000-key list page. Other isolates see a bump after `versionCacheMs` plus KV's propagation delay
- * (up to about 60 s), so cache only what may be that stale.
+ * is invalidated with one write and its old entries age out by TTL; this replaces prefix deletes that stop
+ * at KV's 1 000-key list page. Values are JSON (plain objects, arrays, strings, numbers, booleans).
+ *
+ * Consistency: KV is eventually consistent, so another location can serve an entry, or the old version,
+ * for up to about 60 s after a write or a bump, plus `versionCacheMs` in isolates that read the version
+ * recently. Cache only what may be that stale.
  *
  * @example
- * const users = new CacheService({ kv: env.CACHE, namespace: "users", defer: ctx.waitUntil.bind(ctx) });
- * const user = await users.getOrSet(id, () => db.findUser(id), UserSchema);
+ * const users = new CacheService({ kv: env.CACHE, namespace: "users", defer: (p) => ctx.waitUntil(p) });
+ * const user = await users.getOrSet(id, () => db.findUser(id), UserSchema); // null when not found
  */
 export class CacheService {
   readonly namespace: string;
@@ -61,6 +72,7 @@ export class CacheService {
   readonly #defer?: (promise: Promise<unknown>) => void;
   readonly #onEvent?: (event: CacheEvent) => void;
   readonly #versionCacheMs: number;
+  readonly #waitMs: number;
   readonly #now: () => number;
 
   constructor(options: CacheServiceOptions) {
@@ -72,31 +84,24 @@ export class CacheService {
     this.#defer = options.defer;
     this.#onEvent = options.onEvent;
     this.#versionCacheMs = options.versionCacheMs ?? 5_000;
+    this.#waitMs = options.singleFlightWaitMs ?? 5_000;
     this.#now = options.now ?? Date.now;
   }
 
   /**
-   * The cached value for `key`, or the loader's result (cached for hitTtl, or as "not found" for missTtl
-   * when it is null). A loader that throws caches nothing. A stored value that fails `schema` is a miss.
+   * The cached value for `key`, else the loader's result, cached for the hit TTL, or as "not found" for the
+   * miss TTL when it is null. Concurrent calls for one key in this isolate share one KV read and one load.
+   * A loader that throws caches nothing and its error reaches every caller. A stored value that fails
+   * `schema` counts as a miss and is overwritten.
    */
-  async getOrSet<T>(key: string, loader: () => Promise<T | null>, schema?: z.ZodType<T>): Promise<T | null> {
-    const fullKey = await this.#fullKey(key);
-    const cached = await this.#read(fullKey, schema);
-    if (cached.found) return cached.value;
-    const pending = inflight.get(fullKey) as Promise<T | null> | undefined;
-    if (pending) return pending;
-    const load = (async () => {
-      const value = await loader();
-      await this.#write(fullKey, value);
-      return value;
-    })().finally(() => inflight.delete(fullKey));
-    inflight.set(fullKey, load);
-    return load;
+  getOrSet<T>(key: string, loader: () => Promise<T | null>, schema?: z.ZodType<T>): Promise<T | null> {
+    return flightsFor(this.#kv).run(this.#flightKey(key), () => this.#readThrough(key, loader, schema), this.#waitMs);
   }
 
   /**
-   * Many keys at once: bulk reads of ≤ 100 keys, one `loadMissing` call for whatever was not cached, and
-   * writes for what it returned (keys it did not return are cached as "not found").
+   * Many keys at once: KV's multi-key get (≤ 100 keys a call), one `loadMissing` call for whatever was not
+   * cached, then writes for every key it was asked about (keys it did not return are cached as "not
+   * found"). Returns the found values only. Takes at most `MAX_GET_MANY_KEYS` distinct keys.
    */
   async getMany<T>(
     keys: readonly string[],
@@ -104,122 +109,135 @@ export class CacheService {
     schema?: z.ZodType<T>,
   ): Promise<Map<string, T>> {
     const unique = [...new Set(keys)];
-    const prefix = await this.#prefix();
+    if (unique.length > MAX_GET_MANY_KEYS) {
+      throw new RangeError(`getMany takes at most ${MAX_GET_MANY_KEYS} keys, got ${unique.length}`);
+    }
     const found = new Map<string, T>();
+    if (unique.length === 0) return found;
+    const prefix = await this.#prefix();
+    if (prefix === null) {
+      const loaded = await loadMissing(unique);
+      for (const key of unique) {
+        const value = loaded.get(key);
+        if (value !== undefined && value !== null) found.set(key, value);
+      }
+      return found;
+    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += MAX_BULK_GET_KEYS) chunks.push(unique.slice(i, i + MAX_BULK_GET_KEYS));
+    const pages = await Promise.all(chunks.map((chunk) => this.#bulkRead(chunk.map((key) => prefix + key))));
     const missing: string[] = [];
-    for (let i = 0; i < unique.length; i += BULK_MAX) {
-      const chunk = unique.slice(i, i + BULK_MAX);
-      let values: Map<string, unknown>;
-      try {
-        values = await this.#kv.get(
-          chunk.map((key) => prefix + key),
-          "json",
-        );
-      } catch {
-        this.#emit("error");
-        values = new Map();
-      }
+    for (const [index, chunk] of chunks.entries()) {
+      const page = pages[index];
       for (const key of chunk) {
-        const envelope = values.get(prefix + key);
-        const decoded = this.#decode(envelope, schema);
-        if (!decoded.found) {
-          missing.push(key);
-          this.#emit("miss");
-        } else if (decoded.value !== null) {
-          found.set(key, decoded.value);
-          this.#emit("hit");
-        } else {
-          this.#emit("negative-hit");
-        }
+        const lookup = page ? this.#decode(page.get(prefix + key), schema) : { found: false as const };
+        if (!lookup.found) missing.push(key);
+        else if (lookup.value !== null) found.set(key, lookup.value);
+        this.#emitLookup(lookup);
       }
     }
-    if (missing.length > 0) {
-      const loaded = await loadMissing(missing);
-      const writes: Promise<void>[] = [];
-      for (const key of missing) {
-        const value = loaded.get(key) ?? null;
-        if (value !== null) found.set(key, value);
-        writes.push(this.#write(prefix + key, value));
-      }
-      await Promise.all(writes);
-    }
+    if (missing.length === 0) return found;
+    const loaded = await loadMissing(missing);
+    const entries = missing.map((key) => {
+      const value = loaded.get(key) ?? null;
+      if (value !== null) found.set(key, value);
+      return [prefix + key, value] as const;
+    });
+    await this.#write(entries);
     return found;
   }
 
-  /** Forgets one key. */
+  /** Forgets one key (in this location at once; elsewhere within about 60 s, as KV propagates). */
   async invalidate(key: string): Promise<void> {
-    await this.#kv.delete(await this.#fullKey(key));
+    flightsFor(this.#kv).forget(this.#flightKey(key));
+    const prefix = await this.#prefix();
+    if (prefix !== null) await this.#kv.delete(prefix + key);
   }
 
-  /** Forgets the whole namespace with one write (a version bump); returns the new version. */
+  /** Forgets the whole namespace with one read and one write (a version bump); returns the new version. */
   async invalidateAll(): Promise<number> {
-    const next = (await this.#readVersion(true)) + 1;
-    await this.#kv.put(this.#versionKey(), String(next));
-    this.#versionCache().set(this.namespace, { version: next, at: this.#now() });
-    return next;
-  }
-
-  async #fullKey(key: string): Promise<string> {
-    return (await this.#prefix()) + key;
-  }
-
-  async #prefix(): Promise<string> {
-    return `c:${this.namespace}:v${await this.#readVersion(false)}:`;
-  }
-
-  #versionKey(): string {
-    return `cv:${this.namespace}`;
-  }
-
-  #versionCache(): Map<string, { version: number; at: number }> {
-    let cache = versions.get(this.#kv);
-    if (!cache) {
-      cache = new Map();
-      versions.set(this.#kv, cache);
-    }
-    return cache;
-  }
-
-  async #readVersion(fresh: boolean): Promise<number> {
-    const cached = this.#versionCache().get(this.namespace);
-    if (!fresh && cached && this.#now() - cached.at < this.#versionCacheMs) return cached.version;
-    const raw = await this.#kv.get(this.#versionKey());
-    const version = raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-    this.#versionCache().set(this.namespace, { version, at: this.#now() });
+    const version = await versionsFor(this.#kv).bump(this.namespace, this.#now());
+    // Loads already in flight keep their old prefix, so they can only write into the old version; later
+    // callers must not join them.
+    flightsFor(this.#kv).forgetPrefix(this.#flightKey(""));
     return version;
   }
 
-  async #read<T>(fullKey: string, schema?: z.ZodType<T>): Promise<{ found: true; value: T | null } | { found: false }> {
-    let envelope: unknown;
+  #flightKey(key: string): string {
+    return `${this.namespace}\u0000${key}`;
+  }
+
+  async #readThrough<T>(key: string, loader: () => Promise<T | null>, schema?: z.ZodType<T>): Promise<T | null> {
+    const prefix = await this.#prefix();
+    // Without a version the key is unknown: serve from the origin and cache nothing.
+    if (prefix === null) return loader();
+    const lookup = await this.#read(prefix + key, schema);
+    this.#emitLookup(lookup);
+    if (lookup.found) return lookup.value;
+    const value = (await loader()) ?? null;
+    await this.#write([[prefix + key, value]]);
+    return value;
+  }
+
+  /** `c:<namespace>:v<version>:`, or null when the version cannot be read. */
+  async #prefix(): Promise<string | null> {
     try {
-      envelope = await this.#kv.get(fullKey, "json");
+      const version = await versionsFor(this.#kv).current(this.namespace, this.#versionCacheMs, this.#now());
+      return `c:${this.namespace}:v${version}:`;
     } catch {
+      this.#emit("error");
+      return null;
+    }
+  }
+
+  async #read<T>(fullKey: string, schema?: z.ZodType<T>): Promise<Lookup<T>> {
+    try {
+      return this.#decode(await this.#kv.get(fullKey, "json"), schema);
+    } catch {
+      // Unreadable (KV failure or a value that is not JSON): load, and overwrite it.
       this.#emit("error");
       return { found: false };
     }
-    const decoded = this.#decode(envelope, schema);
-    this.#emit(!decoded.found ? "miss" : decoded.value === null ? "negative-hit" : "hit");
-    return decoded;
   }
 
-  #decode<T>(envelope: unknown, schema?: z.ZodType<T>): { found: true; value: T | null } | { found: false } {
-    if (!envelope || typeof envelope !== "object" || !("v" in envelope)) return { found: false };
-    const value = (envelope as Envelope).v;
+  /** One multi-key read; undefined when it failed, so every key in it counts as a miss. */
+  async #bulkRead(fullKeys: string[]): Promise<Map<string, unknown> | undefined> {
+    try {
+      return await this.#kv.get(fullKeys, "json");
+    } catch {
+      this.#emit("error");
+      return undefined;
+    }
+  }
+
+  #decode<T>(stored: unknown, schema?: z.ZodType<T>): Lookup<T> {
+    const envelope = EnvelopeSchema.safeParse(stored);
+    if (!envelope.success) return { found: false };
+    const value = envelope.data.v;
     if (value === null) return { found: true, value: null };
     if (!schema) return { found: true, value: value as T };
     const parsed = schema.safeParse(value);
     return parsed.success ? { found: true, value: parsed.data } : { found: false };
   }
 
-  /** Resolves at once when writes are deferred to waitUntil, else once KV has the value. */
-  async #write(fullKey: string, value: unknown): Promise<void> {
-    const envelope: Envelope = { v: value ?? null };
-    const ttl = value === null || value === undefined ? this.#missTtl : this.#hitTtl;
-    const write = this.#kv
-      .put(fullKey, JSON.stringify(envelope), { expirationTtl: ttl })
-      .catch(() => this.#emit("error"));
-    if (this.#defer) this.#defer(write);
-    else await write;
+  /** Writes entries (value null = "not found"); resolves at once when writes are deferred. Never throws. */
+  async #write(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+    const writes = Promise.all(
+      entries.map(([fullKey, value]) =>
+        this.#kv
+          .put(fullKey, JSON.stringify({ v: value ?? null }), {
+            expirationTtl: value === null || value === undefined ? this.#missTtl : this.#hitTtl,
+          })
+          // A failed write (KV allows about one write a second per key) only costs a later miss.
+          .catch(() => this.#emit("error")),
+      ),
+    );
+    if (this.#defer) this.#defer(writes);
+    else await writes;
+  }
+
+  #emitLookup(lookup: Lookup<unknown>): void {
+    this.#emit(!lookup.found ? "miss" : lookup.value === null ? "negative-hit" : "hit");
   }
 
   #emit(kind: CacheEventKind): void {

@@ -1,1 +1,10 @@
-export { decide, type GcraDecision, type GcraState, isValidPolicy, type RatePolicy } from "./gcra";
+export {
+  decide,
+  type GcraDecision,
+  type GcraState,
+  isValidPolicy,
+  MAX_GRID,
+  MAX_LIMIT,
+  MAX_PERIOD_MS,
+  type RatePolicy,
+} from "./gcra";
