@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { Pool } from "undici";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { startDevServer as startSharedDevServer } from "../scripts/dev-server.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, ".bench");
@@ -148,57 +149,8 @@ export async function writeReport(name, report) {
   return file;
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** `npm run dev` as a user runs it (migrations, then Vite with the Worker in workerd), on a free port. */
-export async function startDevServer(name) {
-  const persist = path.join(root, ".wrangler", `bench-${name}`);
-  rmSync(persist, { recursive: true, force: true });
-  const bin = path.join(root, "node_modules", ".bin");
-  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, OUTPOST_PERSIST: persist };
-  await new Promise((resolve, reject) => {
-    const p = spawn(
-      path.join(bin, "wrangler"),
-      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-      {
-        cwd: root,
-        env,
-        stdio: "ignore",
-      },
-    );
-    p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
-  });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
-    cwd: root,
-    env,
-    stdio: "ignore",
-    detached: true,
-  });
-  const stop = () => {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {}
-  };
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/api/status`)).ok) return { base, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  stop();
-  throw new Error("dev server did not start within 90 s");
-}
+/** `npm run dev` as a user runs it, with its own state directory. */
+export const startDevServer = (name) => startSharedDevServer(`bench-${name}`);
 
 /** Registers an account and signs it in for a bearer token (as an API client would). */
 export async function registerAndSignIn(base, label) {

@@ -8,7 +8,7 @@ export { Counter } from "../src/features/counters/counter";
 export { UserStats } from "../src/features/files/user-stats";
 export { ChatRoom } from "../src/features/rooms/chat-room";
 
-const FLOOR_POLICY = { limit: 1_000_000, periodMs: 60_000 };
+const FLOOR_POLICY = { limit: 100_000, periodMs: 60_000 };
 
 /** The production limiter, with every SQL statement and the rows it touched counted. */
 export class CountingRateLimiter extends RateLimiter {
@@ -51,7 +51,7 @@ async function limiterProfile(env: Env, checkpoints: number[]) {
   const stub = env.RATE_LIMITER.get(
     env.RATE_LIMITER.idFromName(`bench-profile:${crypto.randomUUID()}`),
   ) as unknown as DurableObjectStub<CountingRateLimiter>;
-  const policy = { limit: 1_000_000, periodMs: 3_600_000 };
+  const policy = { limit: 100_000, periodMs: 3_600_000 };
   const out = [];
   let done = 0;
   for (const target of checkpoints) {

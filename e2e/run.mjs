@@ -1,69 +1,17 @@
 // Browser tests: Debian's Chromium driven by playwright-core against the real dev server (`npm run dev`).
 // Screenshots of each page go to e2e/screenshots/. Prints "N passed, M failed" and exits non-zero on failure.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { startDevServer } from "../scripts/dev-server.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const shots = path.join(root, "e2e", "screenshots");
-const persist = path.join(root, ".wrangler", "e2e");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const bin = path.join(root, "node_modules", ".bin");
-process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
 
 if (!existsSync(CHROMIUM)) {
   console.error(`e2e: no browser at ${CHROMIUM}; install it with: apt-get install -y chromium`);
   process.exit(1);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startDevServer() {
-  rmSync(persist, { recursive: true, force: true });
-  await new Promise((resolve, reject) => {
-    const p = spawn(
-      path.join(bin, "wrangler"),
-      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-      {
-        cwd: root,
-        stdio: "ignore",
-      },
-    );
-    p.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
-  });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
-    cwd: root,
-    env: { ...process.env, OUTPOST_PERSIST: persist },
-    stdio: "ignore",
-    detached: true,
-  });
-  const stop = () => {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {}
-  };
-  process.on("exit", stop);
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/api/status`)).ok) return { base, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  stop();
-  throw new Error("dev server did not start");
 }
 
 const results = [];
@@ -83,7 +31,7 @@ function assert(condition, message) {
 }
 
 mkdirSync(shots, { recursive: true });
-const { base, stop } = await startDevServer();
+const { base, stop } = await startDevServer("e2e");
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: [
