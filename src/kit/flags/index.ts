@@ -1,10 +1,30 @@
-export { evaluateFlag, type FlagDecision, type FlagReason, rolloutBucket } from "./evaluate";
+// Public surface of the flags area: flag schemas, evaluation, and the KV-backed store.
 export {
+  evaluateFlag,
+  type FlagDecision,
+  type FlagReason,
+  type FlagUser,
+  ROLLOUT_BUCKETS,
+  rolloutBucket,
+} from "./evaluate-flag";
+export {
+  FLAG_NAME_PATTERN,
   type Flag,
   type FlagInput,
   FlagInputSchema,
   FlagNameSchema,
   FlagSchema,
+  isWithinFlagSizeLimit,
+  MAX_ALLOW_LIST,
   MAX_FLAG_BYTES,
 } from "./flag-schema";
-export { type FlagRead, FlagStore, type FlagStoreOptions, type FlagWrite } from "./flag-store";
+export {
+  type FlagIssue,
+  type FlagListing,
+  type FlagListOptions,
+  type FlagPage,
+  type FlagRead,
+  FlagStore,
+  type FlagStoreOptions,
+  type FlagWrite,
+} from "./flag-store";
