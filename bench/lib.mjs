@@ -154,7 +154,7 @@ export const startDevServer = (name) => startSharedDevServer(`bench-${name}`);
 
 /** Registers an account and signs it in for a bearer token (as an API client would). */
 export async function registerAndSignIn(base, label) {
-  const email = `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const email = `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const password = "a benchmark passphrase";
   const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.10" };
   const reg = await fetch(`${base}/api/auth/register`, {
