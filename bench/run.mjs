@@ -1,5 +1,9 @@
 // `npm run bench -- <name>`: runs one benchmark from bench/ and writes its JSON report to bench/results/.
-const BENCHMARKS = { limits: () => import("./limits.mjs"), rooms: () => import("./rooms.mjs") };
+const BENCHMARKS = {
+  limits: () => import("./limits.mjs"),
+  rooms: () => import("./rooms.mjs"),
+  files: () => import("./files.mjs"),
+};
 
 const name = process.argv[2] ?? "limits";
 const loader = BENCHMARKS[name];

@@ -48,6 +48,18 @@ if (!dryRun) {
   sh("wrangler", ["d1", "migrations", "apply", "outpost", "--remote", "--env", environment]);
 }
 
+// 3b. Share links are signed with SHARE_LINK_SECRET, a secret that only the account can hold: refuse to
+//     deploy without it (the Worker would refuse to sign links, and the development value is rejected).
+if (!dryRun) {
+  const secrets = sh("wrangler", ["secret", "list", "--env", environment], { capture: true, allowFailure: true });
+  if (!(secrets.stdout ?? "").includes("SHARE_LINK_SECRET")) {
+    console.error(
+      `deploy: SHARE_LINK_SECRET is not set. Run: openssl rand -base64 48 | npx wrangler secret put SHARE_LINK_SECRET --env ${environment}`,
+    );
+    if (process.env.OUTPOST_ALLOW_MISSING_SECRETS !== "1") process.exit(1);
+  }
+}
+
 // 4. Build UI, Worker and helper Worker with the production environment selected.
 process.env.CLOUDFLARE_ENV = environment;
 sh("vite", ["build"]);

@@ -30,7 +30,7 @@ function run(command, args) {
 
 /**
  * @param {string} name state directory under .wrangler/ (wiped first)
- * @returns {Promise<{ base: string, stop: () => void, output: () => string }>}
+ * @returns {Promise<{ base: string, stop: () => void, pid: number, output: () => string }>}
  */
 export async function startDevServer(name, { timeoutMs = 120_000 } = {}) {
   const persist = path.join(root, ".wrangler", name);
@@ -57,7 +57,7 @@ export async function startDevServer(name, { timeoutMs = 120_000 } = {}) {
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`dev server exited early:\n${log}`);
     try {
-      if ((await fetch(`${base}/api/status`)).status === 200) return { base, stop, output: () => log };
+      if ((await fetch(`${base}/api/status`)).status === 200) return { base, stop, pid: server.pid, output: () => log };
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

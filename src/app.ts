@@ -10,6 +10,9 @@ import { authenticate } from "./features/auth/session.middleware";
 import { createSessionRoutes } from "./features/auth/sessions.routes";
 import { createUserRoutes } from "./features/auth/users.routes";
 import { createCounterRoutes } from "./features/counters/counters.routes";
+import { createFileRoutes } from "./features/files/files.routes";
+import { createFilesAdminRoutes } from "./features/files/files-admin.routes";
+import { isUploadPath, isUploadRequest } from "./features/files/upload-paths";
 import { createFlagRoutes } from "./features/flags/flags.routes";
 import { rateLimit } from "./features/limits/rate-limit.middleware";
 import { createRoomRoutes } from "./features/rooms/rooms.routes";
@@ -47,16 +50,19 @@ export function createApp(): OpenAPIHono<AppEnv> {
       contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: "same-origin",
       referrerPolicy: "no-referrer",
+      // Handlers that set their own (file content: a sandboxing CSP) keep it.
+      overwrite: false,
     }),
   );
   // 4. CORS for allow-listed origins only; foreign origins cannot preflight or change anything.
   app.use("*", originPolicy());
-  // 5. Bodies above the configured limit are refused before any handler reads them.
-  app.use("*", requestBodyLimit());
+  // 5. Bodies above the configured limit are refused before any handler reads them (file uploads stream
+  //    under the files feature's own, larger limit).
+  app.use("*", requestBodyLimit({ exempt: isUploadRequest }));
   // 6. Who is calling: a session from the cookie or a bearer token (never the query string).
   app.use("*", authenticate());
   // 7. Cookie-authenticated writes must come from our own pages, with JSON bodies.
-  app.use("*", csrfProtection());
+  app.use("*", csrfProtection({ rawBodyPaths: isUploadPath }));
   // 8. Every method on the API is rate limited: per user when signed in, per client IP otherwise.
   const apiLimit = rateLimit({ policy: "api", onRefusal: recordRefusal });
   app.use("/api/*", apiLimit);
@@ -71,6 +77,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createFlagRoutes());
   app.route("/", createAdminRoutes());
   app.route("/", createRoomRoutes());
+  app.route("/", createFileRoutes());
+  app.route("/", createFilesAdminRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

@@ -1,15 +1,22 @@
-// Queue consumer for file-events: each message handled on its own; unknown types retried into the DLQ.
+// Queue consumers: file-events by message type (each message acked or retried on its own), and its dead letters.
+import { getAiProvider } from "./ai";
+import { fileEventHandlers, handleDeadLetters } from "./features/files/files.queue";
 import { createLogger, isLogLevel } from "./kit/context";
-import { dispatchBatch, type MessageHandler } from "./kit/queue";
+import { dispatchBatch } from "./kit/queue";
 
-/** Handlers by message `type`. Features register theirs here as they land (files: analysis). */
-export const QUEUE_HANDLERS: Record<string, MessageHandler> = {};
+export const DEAD_LETTER_QUEUE = "file-events-dlq";
 
 export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> {
   const logger = createLogger({
     level: isLogLevel(env.LOG_LEVEL) ? env.LOG_LEVEL : "info",
     fields: { queue: batch.queue },
   });
-  const report = await dispatchBatch(batch.messages, QUEUE_HANDLERS, logger);
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    await handleDeadLetters(env, batch.messages, logger);
+    logger.info("dead letters recorded", { size: batch.messages.length });
+    return;
+  }
+  const handlers = fileEventHandlers({ env, logger, provider: () => getAiProvider(env) });
+  const report = await dispatchBatch(batch.messages, handlers, logger);
   logger.info("queue batch", { size: batch.messages.length, ...report });
 }

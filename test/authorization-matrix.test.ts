@@ -3,6 +3,8 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../src/app";
 import { sessionStore } from "../src/features/auth/session.middleware";
+import { FileRepository } from "../src/features/files/file-repository";
+import { createShareLink } from "../src/features/files/share-links";
 import { bearerClient, call, cookieClient, PASSWORD, registerUser } from "./helpers";
 
 type Access = "public" | "user" | "admin";
@@ -13,6 +15,11 @@ interface RouteCase {
   /** Builds the concrete request path and body for the identity's user id. */
   request: (ids: { self: string; other: string }) => { path: string; json?: unknown };
 }
+
+/** An id no file has: owner checks answer 404, which is "allowed" here (not 401/403). */
+const NO_FILE = "0".repeat(32);
+/** A live share link, made in beforeAll: the share route is public. */
+const shared = { path: "" };
 
 const CASES: RouteCase[] = [
   { method: "GET", path: "/api/status", access: "public", request: () => ({ path: "/api/status" }) },
@@ -122,6 +129,94 @@ const CASES: RouteCase[] = [
     access: "admin",
     request: () => ({ path: "/api/admin/cache/users" }),
   },
+  { method: "GET", path: "/api/files", access: "user", request: () => ({ path: "/api/files" }) },
+  {
+    method: "POST",
+    path: "/api/files",
+    access: "user",
+    request: () => ({ path: "/api/files?name=matrix.json", json: { matrix: true } }),
+  },
+  { method: "GET", path: "/api/files/{id}", access: "user", request: () => ({ path: `/api/files/${NO_FILE}` }) },
+  {
+    method: "DELETE",
+    path: "/api/files/{id}",
+    access: "user",
+    request: () => ({ path: `/api/files/${NO_FILE}` }),
+  },
+  {
+    method: "GET",
+    path: "/api/files/{id}/content",
+    access: "user",
+    request: () => ({ path: `/api/files/${NO_FILE}/content` }),
+  },
+  {
+    method: "GET",
+    path: "/api/files/{id}/links",
+    access: "user",
+    request: () => ({ path: `/api/files/${NO_FILE}/links` }),
+  },
+  {
+    method: "POST",
+    path: "/api/files/{id}/links",
+    access: "user",
+    request: () => ({ path: `/api/files/${NO_FILE}/links`, json: { expiresInSeconds: 600 } }),
+  },
+  {
+    method: "DELETE",
+    path: "/api/files/{id}/links/{linkId}",
+    access: "user",
+    request: () => ({ path: `/api/files/${NO_FILE}/links/${NO_FILE}` }),
+  },
+  {
+    method: "POST",
+    path: "/api/files/uploads",
+    access: "user",
+    request: () => ({ path: "/api/files/uploads", json: { name: "matrix.bin", size: 10 } }),
+  },
+  {
+    method: "GET",
+    path: "/api/files/uploads/{id}",
+    access: "user",
+    request: () => ({ path: `/api/files/uploads/${NO_FILE}` }),
+  },
+  {
+    method: "DELETE",
+    path: "/api/files/uploads/{id}",
+    access: "user",
+    request: () => ({ path: `/api/files/uploads/${NO_FILE}` }),
+  },
+  {
+    method: "PUT",
+    path: "/api/files/uploads/{id}/parts/{n}",
+    access: "user",
+    request: () => ({ path: `/api/files/uploads/${NO_FILE}/parts/1` }),
+  },
+  {
+    method: "POST",
+    path: "/api/files/uploads/{id}/complete",
+    access: "user",
+    request: () => ({ path: `/api/files/uploads/${NO_FILE}/complete` }),
+  },
+  { method: "GET", path: "/api/share/{token}", access: "public", request: () => ({ path: shared.path }) },
+  { method: "GET", path: "/api/users/me/stats", access: "user", request: () => ({ path: "/api/users/me/stats" }) },
+  {
+    method: "GET",
+    path: "/api/admin/files/states",
+    access: "admin",
+    request: () => ({ path: "/api/admin/files/states" }),
+  },
+  {
+    method: "GET",
+    path: "/api/admin/files/dead-letters",
+    access: "admin",
+    request: () => ({ path: "/api/admin/files/dead-letters" }),
+  },
+  {
+    method: "POST",
+    path: "/api/admin/files/dead-letters/{messageId}/retry",
+    access: "admin",
+    request: () => ({ path: "/api/admin/files/dead-letters/matrix-none/retry" }),
+  },
 ];
 
 type Identity = "anonymous" | "memberA" | "memberB" | "admin" | "expired" | "revoked";
@@ -148,6 +243,25 @@ beforeAll(async () => {
   loginUser.email = (await registerUser("matrix-login")).email;
   users.memberA.id = (await registerUser("matrix-a")).user.id;
   users.memberB.id = (await registerUser("matrix-b")).user.id;
+  const now = new Date().toISOString();
+  const file = {
+    id: "f".repeat(32),
+    ownerId: users.memberA.id,
+    objectKey: `f/${users.memberA.id}/${"e".repeat(32)}`,
+    name: "shared.txt",
+    contentType: "text/plain",
+    size: 5,
+    uploadMode: "single" as const,
+    partSize: null,
+    now,
+  };
+  const repository = new FileRepository(env.DB);
+  await env.FILES.put(file.objectKey, "hello");
+  await repository.insert(file);
+  await repository.markStored(file, { size: 5, sha256: null, contentType: "text/plain" }, now);
+  const record = await repository.find(file.id);
+  if (!record) throw new Error("matrix file missing");
+  shared.path = new URL((await createShareLink(env, record, 3_600, "http://outpost.test")).url ?? "").pathname;
 });
 
 /** A fresh credential per request, so routes that end sessions cannot disturb the next row. */

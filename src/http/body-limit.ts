@@ -5,9 +5,15 @@ import { getConfig } from "../config";
 import { errors } from "../kit/errors";
 import type { AppEnv } from "./app-env";
 
-export function requestBodyLimit(): MiddlewareHandler<AppEnv> {
+export interface BodyLimitOptions {
+  /** Requests that stream large bodies under their own, larger limit (file uploads). */
+  exempt?: (method: string, path: string) => boolean;
+}
+
+export function requestBodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler<AppEnv> {
   const byLimit = new Map<number, MiddlewareHandler>();
   return (c, next) => {
+    if (options.exempt?.(c.req.method, c.req.path)) return next();
     const maxSize = getConfig(c.env).MAX_BODY_BYTES;
     let handler = byLimit.get(maxSize);
     if (!handler) {

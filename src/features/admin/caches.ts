@@ -10,6 +10,8 @@ export const CACHE_NAMESPACES = {
   users: { hitTtlSeconds: 300, missTtlSeconds: 60 },
   /** Evaluated flag sets per user; a flag write bumps the namespace. */
   flags: { hitTtlSeconds: 60, missTtlSeconds: 60 },
+  /** File metadata by id, owner inside the value; every status change invalidates its key. */
+  files: { hitTtlSeconds: 60, missTtlSeconds: 60 },
 } as const;
 
 export type CacheNamespace = keyof typeof CACHE_NAMESPACES;

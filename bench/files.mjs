@@ -1,0 +1,179 @@
+// `npm run bench -- files`: upload and download throughput for 1 MB, 100 MB and a 1 GB multipart file against
+// `npm run dev`, and the dev server's peak resident memory while they run. Writes bench/results/files.json.
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import { registerAndSignIn, startDevServer, writeReport } from "./lib.mjs";
+
+const MB = 1_000_000;
+const MIB = 1024 * 1024;
+const PART = 16 * MIB;
+const PARALLEL_PARTS = 4;
+const SIZES = (process.env.BENCH_FILE_SIZES ?? "1,100,1000").split(",").map(Number);
+
+/** Resident memory (bytes) of a process and all its descendants, from /proc. */
+function treeRss(rootPid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {}
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop();
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const match = /VmRSS:\s+(\d+) kB/.exec(status);
+      if (match) total += Number(match[1]) * 1024;
+    } catch {}
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+function sampler(pid) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRss(pid));
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, treeRss(pid));
+    },
+  };
+}
+
+/** An MP4-looking payload (analysis skips video, so the figures are transfer, not analysis). */
+function payload(size, seed) {
+  const bytes = Buffer.allocUnsafe(size);
+  let x = seed * 2654435761;
+  for (let i = 0; i < size; i += 4) {
+    x = (x ^ (x << 13)) >>> 0;
+    x = (x ^ (x >>> 17)) >>> 0;
+    x = (x ^ (x << 5)) >>> 0;
+    bytes.writeUInt32LE(x, Math.min(i, size - 4));
+  }
+  return bytes;
+}
+
+function withMp4Header(bytes) {
+  Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]).copy(bytes, 0);
+  return bytes;
+}
+
+const mbps = (bytes, ms) => Math.round((bytes / MB / (ms / 1000)) * 10) / 10;
+
+async function download(base, auth, id, size) {
+  const started = performance.now();
+  const res = await fetch(`${base}/api/files/${id}/content`, { headers: auth });
+  if (res.status !== 200) throw new Error(`download ${res.status}`);
+  let received = 0;
+  for await (const chunk of res.body) received += chunk.byteLength;
+  if (received !== size) throw new Error(`downloaded ${received} of ${size} bytes`);
+  return { ms: Math.round(performance.now() - started), mbPerS: mbps(size, performance.now() - started) };
+}
+
+async function single(base, auth, size) {
+  const body = withMp4Header(payload(size, size));
+  const started = performance.now();
+  const res = await fetch(`${base}/api/files?name=bench-${size}.mp4`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "video/mp4" },
+    body,
+  });
+  if (res.status !== 201) throw new Error(`upload ${size}: ${res.status} ${await res.text()}`);
+  const ms = performance.now() - started;
+  const file = await res.json();
+  return { id: file.id, upload: { ms: Math.round(ms), mbPerS: mbps(size, ms) } };
+}
+
+async function multipart(base, auth, size) {
+  const started = performance.now();
+  const created = await fetch(`${base}/api/files/uploads`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: `bench-${size}.mp4`, size, contentType: "video/mp4", partSize: PART }),
+  });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const upload = await created.json();
+  const id = upload.file.id;
+  const template = payload(PART, 7);
+  let next = 1;
+  const worker = async () => {
+    while (next <= upload.partCount) {
+      const n = next++;
+      const length = n < upload.partCount ? PART : size - PART * (upload.partCount - 1);
+      const body = Buffer.from(template.subarray(0, length));
+      body.writeUInt32LE(n, 64);
+      if (n === 1) withMp4Header(body);
+      const res = await fetch(`${base}/api/files/uploads/${id}/parts/${n}`, { method: "PUT", headers: auth, body });
+      if (res.status !== 200) throw new Error(`part ${n}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_PARTS }, worker));
+  const done = await fetch(`${base}/api/files/uploads/${id}/complete`, { method: "POST", headers: auth });
+  if (done.status !== 200) throw new Error(`complete: ${done.status} ${await done.text()}`);
+  const ms = performance.now() - started;
+  return {
+    id,
+    upload: {
+      ms: Math.round(ms),
+      mbPerS: mbps(size, ms),
+      parts: upload.partCount,
+      partBytes: PART,
+      parallel: PARALLEL_PARTS,
+    },
+  };
+}
+
+export async function run() {
+  const server = await startDevServer("files");
+  try {
+    const { base } = server;
+    const { token } = await registerAndSignIn(base, "Files bench");
+    const auth = { authorization: `Bearer ${token}` };
+    // Warm up the route once, then measure the idle footprint.
+    await single(base, auth, 64 * 1024);
+    const idleRss = treeRss(server.pid);
+    const results = [];
+    for (const sizeMb of SIZES) {
+      const size = sizeMb * MB;
+      const mode = size > 100 * MB ? "multipart" : "single";
+      const memory = sampler(server.pid);
+      const up = mode === "multipart" ? await multipart(base, auth, size) : await single(base, auth, size);
+      const uploadPeak = memory.stop();
+      const downMemory = sampler(server.pid);
+      const down = await download(base, auth, up.id, size);
+      const downloadPeak = downMemory.stop();
+      const row = {
+        sizeMb,
+        mode,
+        upload: up.upload,
+        download: down,
+        peakRssMbDuringUpload: Math.round(uploadPeak / MIB),
+        peakRssMbDuringDownload: Math.round(downloadPeak / MIB),
+      };
+      console.log(JSON.stringify(row));
+      results.push(row);
+    }
+    const report = {
+      benchmark: "files",
+      at: new Date().toISOString(),
+      via: "vite dev (npm run dev): @cloudflare/vite-plugin's proxy in front of workerd, local R2/D1 on disk; client on the same machine",
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9) },
+      idleRssMb: Math.round(idleRss / MIB),
+      rssNote: "resident memory of the whole dev-server process tree (Vite, workerd), sampled every 100 ms",
+      results,
+    };
+    const file = await writeReport("files", report);
+    console.log(`wrote ${file}`);
+  } finally {
+    server.stop();
+  }
+}

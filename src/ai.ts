@@ -1,0 +1,27 @@
+// The configured AI provider (AI_PROVIDER): Workers AI through the AI binding, an OpenAI-compatible endpoint, or offline.
+import { getConfig } from "./config";
+import { type AiBinding, type AiProvider, createAiProvider } from "./kit/ai";
+
+const providers = new WeakMap<object, AiProvider>();
+
+/** One provider per environment object. `ai` overrides the binding (tests pass a double). */
+export function getAiProvider(env: Partial<Env> & object, ai?: AiBinding): AiProvider {
+  const cached = ai ? undefined : providers.get(env);
+  if (cached) return cached;
+  const config = getConfig(env);
+  const vars = env as Record<string, unknown>;
+  const provider = createAiProvider({
+    provider: config.AI_PROVIDER,
+    ai: ai ?? (env.AI as unknown as AiBinding | undefined),
+    openai:
+      typeof vars.OPENAI_BASE_URL === "string" && typeof vars.OPENAI_API_KEY === "string"
+        ? {
+            baseUrl: vars.OPENAI_BASE_URL,
+            apiKey: vars.OPENAI_API_KEY,
+            model: typeof vars.OPENAI_MODEL === "string" ? vars.OPENAI_MODEL : "gpt-4o-mini",
+          }
+        : undefined,
+  });
+  if (!ai) providers.set(env, provider);
+  return provider;
+}

@@ -1,0 +1,140 @@
+// Single-request uploads: sniff the first bytes, write the row, stream the body to R2 while hashing, then mark stored.
+import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "../../kit/content";
+import type { Logger } from "../../kit/context";
+import { randomId } from "../../kit/crypto";
+import { BodyLengthError, readHead, replay } from "./byte-stream";
+import { forgetFile } from "./file-cache";
+import { fileErrors } from "./file-errors";
+import { publishEvents } from "./file-outbox";
+import { type FileRecord, FileRepository } from "./file-repository";
+import { getFilesConfig } from "./files.config";
+import type { FileEvent } from "./files.schema";
+
+export type FilesEnv = Pick<Env, "DB" | "FILES" | "FILE_EVENTS" | "USER_STATS" | "CACHE"> & Partial<Env>;
+
+export interface UploadContext {
+  env: FilesEnv;
+  ownerId: string;
+  logger?: Logger;
+  /** Runs work after the response (the statistics fast path). */
+  defer?: (promise: Promise<unknown>) => void;
+  now?: () => Date;
+}
+
+/** R2 keys: the owner's prefix and a random name. Nothing the client sends ever becomes part of a key. */
+export function newObjectKey(ownerId: string): string {
+  return `f/${ownerId}/${randomId()}`;
+}
+
+export async function assertQuota(ctx: UploadContext, adding: number): Promise<void> {
+  const quota = getFilesConfig(ctx.env).FILE_QUOTA_BYTES;
+  if (quota === 0) return;
+  const used = await new FileRepository(ctx.env.DB).bytesUsed(ctx.ownerId);
+  if (used + adding > quota) throw fileErrors.quota(quota, used);
+}
+
+/** Counts a stored file in the owner's statistics now; the queue consumer repeats it (idempotently) if this fails. */
+export function countInStats(ctx: UploadContext, record: Pick<FileRecord, "id" | "ownerId">, size: number): void {
+  const work = ctx.env.USER_STATS.get(ctx.env.USER_STATS.idFromName(record.ownerId))
+    .record(record.id, size, Date.now())
+    .catch((error: unknown) => ctx.logger?.warn("statistics not updated; the queue will retry", { error }));
+  if (ctx.defer) ctx.defer(work);
+}
+
+export interface SingleUpload {
+  name: string;
+  declaredType: string | undefined;
+  contentLength: number | undefined;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * `POST /api/files`. Order, so that nothing is ever orphaned: (1) sniff and check before anything is
+ * written; (2) insert the row as `uploading` (its key is now known to D1); (3) stream to R2; (4) in one D1
+ * batch mark it `stored` and write its `file.stored` event; (5) publish the event. A failure at (3) deletes
+ * the object and the row; a failure at (4) does the same; whatever a crash leaves `uploading` the sweeper
+ * removes; an event that (5) could not send stays in the outbox for the sweeper.
+ */
+export async function uploadSingle(ctx: UploadContext, input: SingleUpload): Promise<FileRecord> {
+  const config = getFilesConfig(ctx.env);
+  const now = ctx.now ?? (() => new Date());
+  if (input.contentLength === undefined) throw fileErrors.lengthRequired();
+  const length = input.contentLength;
+  const limit = Math.min(config.FILE_UPLOAD_MAX_BYTES, config.FILE_MAX_BYTES);
+  if (length > limit) throw fileErrors.tooLarge(limit);
+  if (length === 0 || !input.body) throw fileErrors.empty();
+  await assertQuota(ctx, length);
+
+  const head = await readHead(input.body, SNIFF_BYTES);
+  const decision = resolveUploadType(input.declaredType, head.bytes);
+  if (!decision.ok) {
+    await head.reader.cancel().catch(() => {});
+    if (decision.reason === "empty") throw fileErrors.empty();
+    throw fileErrors.type(decision.reason, decision.detected, input.declaredType);
+  }
+
+  const repository = new FileRepository(ctx.env.DB);
+  const record = {
+    id: randomId(),
+    ownerId: ctx.ownerId,
+    objectKey: newObjectKey(ctx.ownerId),
+    name: sanitizeFileName(input.name),
+    contentType: decision.type,
+    size: length,
+    uploadMode: "single" as const,
+    partSize: null,
+    now: now().toISOString(),
+  };
+  await repository.insert(record);
+
+  const stream = replay(head, length, true);
+  let sha256: string | null;
+  try {
+    const [, result] = await Promise.all([
+      ctx.env.FILES.put(record.objectKey, stream.readable, {
+        httpMetadata: { contentType: decision.type },
+        customMetadata: { fileId: record.id },
+      }),
+      stream.done,
+    ]);
+    sha256 = result.sha256;
+  } catch (error) {
+    stream.cancel(error);
+    await discard(ctx, record, "upload failed");
+    if (error instanceof BodyLengthError) throw fileErrors.lengthMismatch(error.expected, error.received);
+    throw fileErrors.storage(error);
+  }
+
+  let stored: boolean;
+  try {
+    stored = await repository.markStored(
+      record,
+      { size: length, sha256, contentType: decision.type },
+      now().toISOString(),
+    );
+  } catch (error) {
+    await discard(ctx, record, "marking the upload stored failed");
+    throw fileErrors.storage(error);
+  }
+  if (!stored) {
+    await discard(ctx, record, "the upload was swept while it ran");
+    throw fileErrors.storage(new Error("row left uploading during the upload"));
+  }
+  const event: FileEvent = { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: length };
+  await publishEvents(ctx.env, [event], ctx.logger);
+  countInStats(ctx, record, length);
+  const saved = await repository.find(record.id);
+  if (!saved) throw fileErrors.notFound();
+  return saved;
+}
+
+/** Best-effort compensation: object first, then row. Whatever fails here, the sweeper finishes. */
+export async function discard(ctx: UploadContext, record: { id: string; objectKey: string }, why: string) {
+  try {
+    await ctx.env.FILES.delete(record.objectKey);
+    await new FileRepository(ctx.env.DB).purge(record.id);
+    await forgetFile(ctx.env, record.id);
+  } catch (error) {
+    ctx.logger?.warn("upload not cleaned up; the sweeper will", { fileId: record.id, why, error });
+  }
+}

@@ -1,0 +1,107 @@
+// Admin views of the file pipeline: files by state, the dead-letter list, and retrying a dead letter.
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../http/app-env";
+import { createRouter } from "../../http/create-router";
+import { problem } from "../../http/problem-schema";
+import { errors } from "../../kit/errors";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
+import { requireAdmin } from "../auth/session.middleware";
+import { forgetFile } from "./file-cache";
+import { publishEvents } from "./file-outbox";
+import { FileRepository, outboxInsert } from "./file-repository";
+import { DeadLetterSchema, FileStateCountsSchema } from "./files.schema";
+
+const DEAD_LETTER_PAGE = 100;
+
+export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+  const tags = ["admin"];
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/admin/files/states",
+      tags,
+      summary: "Files by status, events waiting in the outbox, dead letters",
+      security: SESSION_SECURITY,
+      middleware: [requireAdmin()] as const,
+      responses: { 200: json(FileStateCountsSchema, "Counts"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      c.header("Cache-Control", "private, no-store");
+      return c.json(await new FileRepository(c.env.DB).countsByStatus(), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/admin/files/dead-letters",
+      tags,
+      summary: `Messages file-events gave up on, newest first (≤ ${DEAD_LETTER_PAGE})`,
+      security: SESSION_SECURITY,
+      middleware: [requireAdmin()] as const,
+      responses: { 200: json(z.object({ deadLetters: z.array(DeadLetterSchema) }), "Dead letters"), ...AUTH_ERRORS },
+    }),
+    async (c) => {
+      c.header("Cache-Control", "private, no-store");
+      return c.json({ deadLetters: await new FileRepository(c.env.DB).deadLetters(DEAD_LETTER_PAGE) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/admin/files/dead-letters/{messageId}/retry",
+      tags,
+      summary: "Send a dead letter's event again (a failed file goes back to `stored` for analysis)",
+      security: SESSION_SECURITY,
+      middleware: [requireAdmin()] as const,
+      request: {
+        params: z.object({
+          messageId: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,128}$/)
+            .openapi({ param: { name: "messageId", in: "path" } }),
+        }),
+      },
+      responses: {
+        202: json(z.object({ retried: z.boolean(), fileId: z.string().nullable() }), "Queued again"),
+        ...AUTH_ERRORS,
+        404: problem("No such dead letter"),
+      },
+    }),
+    async (c) => {
+      const repository = new FileRepository(c.env.DB);
+      const letter = await repository.findDeadLetter(c.req.valid("param").messageId);
+      if (!letter) throw errors.notFound("No such dead letter");
+      const record = letter.fileId ? await repository.find(letter.fileId) : null;
+      const now = new Date().toISOString();
+      let retried = false;
+      if (record && letter.event === "file.stored" && record.status === "failed") {
+        await c.env.DB.batch([
+          c.env.DB.prepare(
+            "UPDATE files SET status = 'stored', error = NULL, updated_at = ? WHERE id = ? AND status = 'failed'",
+          ).bind(now, record.id),
+          outboxInsert(
+            c.env.DB,
+            { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: record.size },
+            now,
+          ),
+        ]);
+        await forgetFile(c.env, record.id).catch(() => {});
+        await publishEvents(
+          c.env,
+          [{ type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: record.size }],
+          c.get("logger"),
+        );
+        retried = true;
+      }
+      // A letter about a file that is gone, or about an event with nothing left to do, is simply cleared.
+      await repository.deleteDeadLetter(letter.messageId);
+      return c.json({ retried, fileId: letter.fileId }, 202);
+    },
+  );
+
+  return router;
+}

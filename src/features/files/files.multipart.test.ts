@@ -1,0 +1,151 @@
+// Multipart uploads through the Worker's fetch: parts in any order, resume after a dropped part, complete, abort.
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { failing, fetchWith, fileRow, sha256Hex } from "../../../test/files-helpers";
+import { type Client, registerUser } from "../../../test/helpers";
+import { MIN_PART_BYTES } from "./files.schema";
+
+let alice: Client;
+let bob: Client;
+
+beforeAll(async () => {
+  await registerUser("admin");
+  alice = (await registerUser("alice")).client;
+  bob = (await registerUser("bob")).client;
+});
+
+/** A text file of `size` bytes whose content differs per position, so a misplaced part would show. */
+function content(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = 97 + ((i * 7 + Math.floor(i / 4096)) % 26);
+  return bytes;
+}
+
+async function create(client: Client, size: number, extra: Record<string, unknown> = {}) {
+  const res = await client.fetch("/api/files/uploads", {
+    method: "POST",
+    json: { name: "big.txt", size, contentType: "text/plain", ...extra },
+  });
+  return res;
+}
+
+function putPart(client: Client, id: string, n: number, bytes: Uint8Array) {
+  return client.fetch(`/api/files/uploads/${id}/parts/${n}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.byteLength) },
+    body: bytes,
+  });
+}
+
+describe("multipart uploads", () => {
+  const size = MIN_PART_BYTES * 2 + 1_000;
+  const bytes = content(size);
+  const part = (n: number) => bytes.subarray((n - 1) * MIN_PART_BYTES, Math.min(size, n * MIN_PART_BYTES));
+
+  it("plans equal parts, takes them in any order, lists what arrived, refuses to complete with a part missing", async () => {
+    const created = await create(alice, size, { partSize: MIN_PART_BYTES });
+    expect(created.status).toBe(201);
+    const upload = await created.json<{ file: { id: string; status: string }; partSize: number; partCount: number }>();
+    expect(upload).toMatchObject({ partSize: MIN_PART_BYTES, partCount: 3, file: { status: "uploading" } });
+    const id = upload.file.id;
+
+    expect((await putPart(alice, id, 3, part(3))).status).toBe(200);
+    expect((await putPart(alice, id, 1, part(1))).status).toBe(200);
+    const state = await (await alice.fetch(`/api/files/uploads/${id}`)).json<{ parts: { partNumber: number }[] }>();
+    expect(state.parts.map((p) => p.partNumber)).toEqual([1, 3]);
+
+    const early = await alice.fetch(`/api/files/uploads/${id}/complete`, { method: "POST" });
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ code: "parts-missing", detail: expect.stringContaining("2") });
+
+    // A dropped part (the storage write fails) is simply sent again.
+    const dropped = await fetchWith(
+      { FILES: failing(env.FILES, ["resumeMultipartUpload"]) },
+      alice,
+      `/api/files/uploads/${id}/parts/2`,
+      {
+        method: "PUT",
+        headers: { "Content-Length": String(part(2).byteLength) },
+        body: part(2),
+      },
+    );
+    expect(dropped.status).toBe(503);
+    expect((await putPart(alice, id, 2, part(2))).status).toBe(200);
+
+    const done = await alice.fetch(`/api/files/uploads/${id}/complete`, { method: "POST" });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({
+      status: "stored",
+      size,
+      contentType: "text/plain",
+      uploadMode: "multipart",
+    });
+
+    const download = await alice.fetch(`/api/files/${id}/content`);
+    const downloaded = new Uint8Array(await download.arrayBuffer());
+    expect(downloaded.byteLength).toBe(size);
+    expect(await sha256Hex(downloaded)).toBe(await sha256Hex(bytes));
+    const resumed = await alice.fetch(`/api/files/${id}/content`, { headers: { Range: `bytes=${size - 10}-` } });
+    expect(resumed.status).toBe(206);
+    expect(new Uint8Array(await resumed.arrayBuffer())).toEqual(bytes.subarray(size - 10));
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM file_parts WHERE file_id = ?").bind(id).first("n")).toBe(0);
+  });
+
+  it("refuses parts of the wrong size or number, and parts for someone else's upload", async () => {
+    const upload = await (await create(alice, size, { partSize: MIN_PART_BYTES })).json<{ file: { id: string } }>();
+    const id = upload.file.id;
+    const short = await putPart(alice, id, 1, part(1).subarray(0, 100));
+    expect(short.status).toBe(400);
+    expect((await short.json<{ code: string }>()).code).toBe("invalid-part");
+    expect((await putPart(alice, id, 4, part(3))).status).toBe(400);
+    expect((await putPart(alice, id, 0, part(3))).status).toBe(400);
+    expect((await putPart(bob, id, 3, part(3))).status).toBe(404);
+    expect((await bob.fetch(`/api/files/uploads/${id}/complete`, { method: "POST" })).status).toBe(404);
+  });
+
+  it("refuses a first part whose bytes contradict the declared type, and aborts the upload", async () => {
+    const small = MIN_PART_BYTES + 10;
+    const upload = await (await create(alice, small, { contentType: "video/mp4" })).json<{ file: { id: string } }>();
+    const html = new Uint8Array(small);
+    html.set(new TextEncoder().encode("<!DOCTYPE html><script>alert(1)</script>"));
+    html.fill(32, 40);
+    const res = await putPart(alice, upload.file.id, 1, html);
+    expect(res.status).toBe(415);
+    expect(await fileRow(upload.file.id)).toBeNull();
+  });
+
+  it("aborts an open upload: the row and the parts go", async () => {
+    const upload = await (await create(alice, size, { partSize: MIN_PART_BYTES })).json<{ file: { id: string } }>();
+    expect((await putPart(alice, upload.file.id, 1, part(1))).status).toBe(200);
+    expect((await alice.fetch(`/api/files/uploads/${upload.file.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await fileRow(upload.file.id)).toBeNull();
+    expect((await putPart(alice, upload.file.id, 2, part(2))).status).toBe(404);
+  });
+
+  it("validates the plan: sizes beyond the maximum (413), parts below 5 MiB (400), unknown fields (400)", async () => {
+    expect((await create(alice, 6 * 1024 ** 4)).status).toBe(413);
+    expect((await create(alice, size, { partSize: 1024 })).status).toBe(400);
+    expect((await create(alice, size, { owner: "someone-else" })).status).toBe(400);
+    expect((await create(alice, 0)).status).toBe(400);
+  });
+
+  it("completes idempotently when R2 finished but the response was lost", async () => {
+    const small = 1_000;
+    const upload = await (await create(alice, small)).json<{ file: { id: string }; partCount: number }>();
+    expect(upload.partCount).toBe(1);
+    expect((await putPart(alice, upload.file.id, 1, content(small))).status).toBe(200);
+    // The D1 step fails after R2 completed the object: the client retries and succeeds.
+    const failed = await fetchWith(
+      { DB: failing(env.DB, ["batch"], 1) },
+      alice,
+      `/api/files/uploads/${upload.file.id}/complete`,
+      {
+        method: "POST",
+      },
+    );
+    expect(failed.status).toBe(503);
+    const retried = await alice.fetch(`/api/files/uploads/${upload.file.id}/complete`, { method: "POST" });
+    expect(retried.status).toBe(200);
+    expect((await retried.json<{ status: string }>()).status).toBe("stored");
+  });
+});

@@ -1,0 +1,44 @@
+// Reads a Server-Sent Events byte stream and yields each event's `data` field, however the bytes were split.
+
+/**
+ * Yields the data of each event (multi-line data joined with "\n"). Chunks may split lines and UTF-8
+ * characters anywhere; `\r\n`, `\r` and `\n` all end lines. Cancels the stream when `signal` aborts or the
+ * consumer stops early.
+ *
+ * @example
+ * for await (const data of sseData(response.body)) if (data !== "[DONE]") handle(JSON.parse(data));
+ */
+export async function* sseData(stream: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const onAbort = () => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let buffer = "";
+  let data: string[] = [];
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      const { done, value } = await reader.read();
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const lines = buffer.split(/\r\n|\r|\n/);
+      buffer = done ? "" : (lines.pop() ?? "");
+      for (const line of lines) {
+        if (line === "") {
+          if (data.length > 0) yield data.join("\n");
+          data = [];
+        } else if (line.startsWith("data:")) {
+          data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+        }
+      }
+      if (done) {
+        if (data.length > 0) yield data.join("\n");
+        return;
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,1 @@
+export { createTokenSigner, type TokenClaims, type TokenSigner, type VerifyResult } from "./signed-token";
