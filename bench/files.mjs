@@ -8,10 +8,11 @@ const MB = 1_000_000;
 const MIB = 1024 * 1024;
 const PART = 16 * MIB;
 const PARALLEL_PARTS = 4;
-const SIZES = (process.env.BENCH_FILE_SIZES ?? "1,100,1000").split(",").map(Number);
+/** 1 MB and 100 MB in one request; 250 MB and 1 GB multipart (the pair shows whether memory follows file size). */
+const SIZES = (process.env.BENCH_FILE_SIZES ?? "1,100,250,1000").split(",").map(Number);
 
-/** Resident memory (bytes) of a process and all its descendants, from /proc. */
-function treeRss(rootPid) {
+/** Resident memory (bytes) of a process and all its descendants, from /proc, in total and by program name. */
+function treeRssByName(rootPid) {
   const children = new Map();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -23,28 +24,42 @@ function treeRss(rootPid) {
     } catch {}
   }
   let total = 0;
+  const byName = {};
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop();
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       const match = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (match) total += Number(match[1]) * 1024;
+      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? "?";
+      if (match) {
+        total += Number(match[1]) * 1024;
+        byName[name] = (byName[name] ?? 0) + Number(match[1]) * 1024;
+      }
     } catch {}
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { total, byName };
 }
 
+/** Peak of the whole tree and of each program (Vite's node, workerd), sampled every 100 ms. */
 function sampler(pid) {
   let peak = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, treeRss(pid));
-  }, 100);
+  const peaks = {};
+  const sample = () => {
+    const { total, byName } = treeRssByName(pid);
+    peak = Math.max(peak, total);
+    for (const [name, bytes] of Object.entries(byName)) peaks[name] = Math.max(peaks[name] ?? 0, bytes);
+  };
+  const timer = setInterval(sample, 100);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, treeRss(pid));
+      sample();
+      return {
+        peakMb: Math.round(peak / MIB),
+        byProgramMb: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v / MIB)])),
+      };
     },
   };
 }
@@ -72,7 +87,7 @@ const mbps = (bytes, ms) => Math.round((bytes / MB / (ms / 1000)) * 10) / 10;
 async function download(base, auth, id, size) {
   const started = performance.now();
   const res = await fetch(`${base}/api/files/${id}/content`, { headers: auth });
-  if (res.status !== 200) throw new Error(`download ${res.status}`);
+  if (res.status !== 200) throw new Error(`download ${res.status}: ${(await res.text()).slice(0, 2000)}`);
   let received = 0;
   for await (const chunk of res.body) received += chunk.byteLength;
   if (received !== size) throw new Error(`downloaded ${received} of ${size} bytes`);
@@ -140,7 +155,7 @@ export async function run() {
     const auth = { authorization: `Bearer ${token}` };
     // Warm up the route once, then measure the idle footprint.
     await single(base, auth, 64 * 1024);
-    const idleRss = treeRss(server.pid);
+    const idle = treeRssByName(server.pid);
     const results = [];
     for (const sizeMb of SIZES) {
       const size = sizeMb * MB;
@@ -156,8 +171,8 @@ export async function run() {
         mode,
         upload: up.upload,
         download: down,
-        peakRssMbDuringUpload: Math.round(uploadPeak / MIB),
-        peakRssMbDuringDownload: Math.round(downloadPeak / MIB),
+        rssDuringUpload: uploadPeak,
+        rssDuringDownload: downloadPeak,
       };
       console.log(JSON.stringify(row));
       results.push(row);
@@ -167,12 +182,16 @@ export async function run() {
       at: new Date().toISOString(),
       via: "vite dev (npm run dev): @cloudflare/vite-plugin's proxy in front of workerd, local R2/D1 on disk; client on the same machine",
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9) },
-      idleRssMb: Math.round(idleRss / MIB),
+      idleRssMb: Math.round(idle.total / MIB),
+      idleByProgramMb: Object.fromEntries(Object.entries(idle.byName).map(([k, v]) => [k, Math.round(v / MIB)])),
       rssNote: "resident memory of the whole dev-server process tree (Vite, workerd), sampled every 100 ms",
       results,
     };
     const file = await writeReport("files", report);
     console.log(`wrote ${file}`);
+  } catch (error) {
+    console.error(`dev server output (tail):\n${server.output().slice(-4_000)}`);
+    throw error;
   } finally {
     server.stop();
   }

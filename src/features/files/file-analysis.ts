@@ -39,10 +39,21 @@ export interface AnalysisResult {
 }
 
 /**
- * Streams the object once: every byte through SHA-256, the first bytes kept for the analysis (the whole
- * image when the image model will see it). Memory stays bounded whatever the file's size.
+ * The first `keep` bytes, and the SHA-256 of the whole object. When the upload already computed the hash
+ * (single-request uploads), only a ranged read of the head is made; otherwise (multipart) the object is
+ * streamed once through a native DigestStream. Memory stays bounded whatever the file's size.
  */
 async function readSample(bucket: R2Bucket, record: FileRecord, keep: number) {
+  if (record.sha256) {
+    const object = await bucket.get(
+      record.objectKey,
+      keep > 0 ? { range: { offset: 0, length: keep } } : { range: { offset: 0, length: 1 } },
+    );
+    if (!object) throw new PermanentAnalysisError("The stored object is missing");
+    const sample = keep > 0 ? new Uint8Array(await object.arrayBuffer()) : new Uint8Array(0);
+    if (keep === 0) await object.body.cancel();
+    return { sample: sample.subarray(0, keep), size: object.size, sha256: record.sha256 };
+  }
   const object = await bucket.get(record.objectKey);
   if (!object) throw new PermanentAnalysisError("The stored object is missing");
   const digest = new crypto.DigestStream("SHA-256");
