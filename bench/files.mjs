@@ -2,6 +2,7 @@
 // `npm run dev`, and the dev server's peak resident memory while they run. Writes bench/results/files.json.
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { registerAndSignIn, startDevServer, writeReport } from "./lib.mjs";
 
 const MB = 1_000_000;
@@ -108,7 +109,7 @@ async function single(base, auth, size) {
   return { id: file.id, upload: { ms: Math.round(ms), mbPerS: mbps(size, ms) } };
 }
 
-async function multipart(base, auth, size) {
+async function multipart(base, auth, size, pid) {
   const started = performance.now();
   const created = await fetch(`${base}/api/files/uploads`, {
     method: "POST",
@@ -120,6 +121,9 @@ async function multipart(base, auth, size) {
   const id = upload.file.id;
   const template = payload(PART, 7);
   let next = 1;
+  let finished = 0;
+  /** workerd's RSS each time another tenth of the parts has been stored: flat means bounded. */
+  const workerdTrace = [];
   const worker = async () => {
     while (next <= upload.partCount) {
       const n = next++;
@@ -129,6 +133,13 @@ async function multipart(base, auth, size) {
       if (n === 1) withMp4Header(body);
       const res = await fetch(`${base}/api/files/uploads/${id}/parts/${n}`, { method: "PUT", headers: auth, body });
       if (res.status !== 200) throw new Error(`part ${n}: ${res.status} ${await res.text()}`);
+      finished++;
+      if (pid && finished % Math.max(1, Math.round(upload.partCount / 10)) === 0) {
+        workerdTrace.push({
+          partsDone: finished,
+          workerdMb: Math.round((treeRssByName(pid).byName.workerd ?? 0) / MIB),
+        });
+      }
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_PARTS }, worker));
@@ -143,56 +154,145 @@ async function multipart(base, auth, size) {
       parts: upload.partCount,
       partBytes: PART,
       parallel: PARALLEL_PARTS,
+      workerdTrace,
     },
   };
 }
 
-export async function run() {
-  const server = await startDevServer("files");
+const toMb = (byName) => Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, Math.round(v / MIB)]));
+
+/**
+ * One size on a fresh dev server: its idle footprint after a warm-up, then the peaks while uploading and
+ * downloading. Fresh servers keep one run's retained memory out of the next run's figures.
+ */
+async function measure(sizeMb) {
+  const server = await startDevServer(`files-${sizeMb}`);
   try {
     const { base } = server;
     const { token } = await registerAndSignIn(base, "Files bench");
     const auth = { authorization: `Bearer ${token}` };
-    // Warm up the route once, then measure the idle footprint.
     await single(base, auth, 64 * 1024);
     const idle = treeRssByName(server.pid);
-    const results = [];
-    for (const sizeMb of SIZES) {
-      const size = sizeMb * MB;
-      const mode = size > 100 * MB ? "multipart" : "single";
-      const memory = sampler(server.pid);
-      const up = mode === "multipart" ? await multipart(base, auth, size) : await single(base, auth, size);
-      const uploadPeak = memory.stop();
-      const downMemory = sampler(server.pid);
-      const down = await download(base, auth, up.id, size);
-      const downloadPeak = downMemory.stop();
-      const row = {
-        sizeMb,
-        mode,
-        upload: up.upload,
-        download: down,
-        rssDuringUpload: uploadPeak,
-        rssDuringDownload: downloadPeak,
-      };
-      console.log(JSON.stringify(row));
-      results.push(row);
-    }
-    const report = {
-      benchmark: "files",
-      at: new Date().toISOString(),
-      via: "vite dev (npm run dev): @cloudflare/vite-plugin's proxy in front of workerd, local R2/D1 on disk; client on the same machine",
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9) },
+    const size = sizeMb * MB;
+    const mode = size > 100 * MB ? "multipart" : "single";
+    const memory = sampler(server.pid);
+    const up = mode === "multipart" ? await multipart(base, auth, size, server.pid) : await single(base, auth, size);
+    const uploadPeak = memory.stop();
+    const downMemory = sampler(server.pid);
+    const down = await download(base, auth, up.id, size);
+    const downloadPeak = downMemory.stop();
+    return {
+      sizeMb,
+      mode,
+      upload: up.upload,
+      download: down,
       idleRssMb: Math.round(idle.total / MIB),
-      idleByProgramMb: Object.fromEntries(Object.entries(idle.byName).map(([k, v]) => [k, Math.round(v / MIB)])),
-      rssNote: "resident memory of the whole dev-server process tree (Vite, workerd), sampled every 100 ms",
-      results,
+      idleByProgramMb: toMb(idle.byName),
+      rssDuringUpload: uploadPeak,
+      rssDuringDownload: downloadPeak,
+      growthDuringUploadMb: uploadPeak.peakMb - Math.round(idle.total / MIB),
     };
-    const file = await writeReport("files", report);
-    console.log(`wrote ${file}`);
   } catch (error) {
     console.error(`dev server output (tail):\n${server.output().slice(-4_000)}`);
     throw error;
   } finally {
     server.stop();
   }
+}
+
+/** workerd processes started after `since` (Miniflare's own), by RSS in MB. */
+function workerdRssMb(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+    } catch {}
+  }
+  return Math.round(total / MIB);
+}
+
+function workerdPids() {
+  return readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return /Name:\s+workerd/.test(readFileSync(`/proc/${entry}/status`, "utf8"));
+    } catch {
+      return false;
+    }
+  });
+}
+
+const FLOOR_WORKER = `export default { async fetch(request, env) {
+  const path = new URL(request.url).pathname;
+  if (path === "/drain") { let n = 0; for await (const chunk of request.body) n += chunk.byteLength; return new Response(String(n)); }
+  if (path === "/put") { await env.FILES.put("floor/" + crypto.randomUUID(), request.body); return new Response("ok"); }
+  return new Response("not found", { status: 404 });
+} }`;
+
+/**
+ * The floor: what workerd itself (with Miniflare's local R2) holds when a bare Worker only drains a body or
+ * only puts it in R2, no Outpost code involved. Growth here is the local runtime's, and bounds what a
+ * route's own streaming can be judged against.
+ */
+async function floor(sizesMb) {
+  const rows = [];
+  for (const sizeMb of sizesMb) {
+    const body = payload(sizeMb * MB, sizeMb);
+    for (const path of ["/drain", "/put"]) {
+      // A fresh runtime per row, so no row inherits another's retained memory.
+      const before = new Set(workerdPids());
+      const mf = new Miniflare(
+        convertV4MiniflareOptions({
+          modules: true,
+          script: FLOOR_WORKER,
+          r2Buckets: ["FILES"],
+          compatibilityDate: "2026-10-01",
+        }),
+      );
+      try {
+        const url = await mf.ready;
+        const pids = workerdPids().filter((pid) => !before.has(pid));
+        await (await fetch(new URL("/drain", url), { method: "POST", body: "warm-up" })).text();
+        const idle = workerdRssMb(pids);
+        let peak = idle;
+        const timer = setInterval(() => {
+          peak = Math.max(peak, workerdRssMb(pids));
+        }, 50);
+        const res = await fetch(new URL(path, url), { method: "POST", body });
+        await res.text();
+        clearInterval(timer);
+        peak = Math.max(peak, workerdRssMb(pids));
+        rows.push({ sizeMb, route: path, idleWorkerdMb: idle, peakWorkerdMb: peak, growthMb: peak - idle });
+      } finally {
+        await mf.dispose();
+      }
+    }
+  }
+  return rows;
+}
+
+export async function run() {
+  const results = [];
+  for (const sizeMb of SIZES) {
+    const row = await measure(sizeMb);
+    console.log(JSON.stringify(row));
+    results.push(row);
+  }
+  const floorRows = await floor([100, 250]);
+  for (const row of floorRows) console.log(JSON.stringify(row));
+  const report = {
+    benchmark: "files",
+    at: new Date().toISOString(),
+    via: "vite dev (npm run dev): @cloudflare/vite-plugin's proxy in front of workerd, local R2/D1 on disk; client on the same machine; a fresh dev server per size",
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9) },
+    rssNote:
+      "resident memory of the whole dev-server process tree (MainThread = Vite's Node process with the plugin's proxy; workerd = the Worker plus Miniflare's local R2/D1/KV emulation), sampled every 100 ms",
+    results,
+    floor: {
+      via: "Miniflare's programmatic API: a bare Worker (no Outpost code) that drains the body or puts it in local R2; workerd's RSS only",
+      rows: floorRows,
+    },
+  };
+  const file = await writeReport("files", report);
+  console.log(`wrote ${file}`);
 }

@@ -46,6 +46,41 @@ try {
     assert(res.status === 404, `status ${res.status}`);
     assert(res.headers.get("content-type") === "application/problem+json", res.headers.get("content-type"));
   });
+  await check("a file uploaded to the dev server is stored, queued and analysed by the real consumer", async () => {
+    const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.77" };
+    const email = `smoke-${Date.now()}@example.com`;
+    const password = "a smoke test passphrase";
+    const reg = await fetch(`${base}/api/auth/register`, {
+      method: "POST",
+      headers: { ...headers, Origin: base },
+      body: JSON.stringify({ email, password, displayName: "Smoke" }),
+    });
+    assert(reg.status === 201, `register ${reg.status}`);
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email, password, transport: "bearer" }),
+    });
+    const auth = { authorization: `Bearer ${(await login.json()).token}` };
+    const text = "The launch is on Tuesday. Everyone reviews the launch list first. Coffee is in the kitchen.";
+    const up = await fetch(`${base}/api/files?name=plan.txt`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "text/plain" },
+      body: text,
+    });
+    assert(up.status === 201, `upload ${up.status} ${await up.clone().text()}`);
+    const { id } = await up.json();
+    let file;
+    for (let i = 0; i < 60; i++) {
+      file = await (await fetch(`${base}/api/files/${id}`, { headers: auth })).json();
+      if (!["stored", "analysing"].includes(file.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert(file.status === "ready", `status ${file.status} ${JSON.stringify(file.error)}`);
+    assert(file.analysis?.keywords?.includes("launch"), `analysis ${JSON.stringify(file.analysis)}`);
+    const range = await fetch(`${base}/api/files/${id}/content`, { headers: { ...auth, Range: "bytes=4-9" } });
+    assert(range.status === 206 && (await range.text()) === text.slice(4, 10), `range ${range.status}`);
+  });
 } catch (error) {
   results.push(["dev server starts", false]);
   console.log(`FAIL dev server starts: ${error.message}`);

@@ -1,6 +1,6 @@
 // Analysis of a stored file: read it once from R2 (hashing as it streams), then summarise text or describe images.
 import type { AiProvider } from "../../kit/ai";
-import { readImageInfo } from "../../kit/content";
+import { isTextType, readImageInfo } from "../../kit/content";
 import { toHex } from "../../kit/crypto";
 import type { FileRecord } from "./file-repository";
 import { type FileAnalysis, FileAnalysisSchema } from "./files.schema";
@@ -10,14 +10,6 @@ export const TEXT_SAMPLE_BYTES = 256 * 1024;
 /** Images up to this size go to the image model whole; larger ones get header information only. */
 export const IMAGE_MODEL_MAX_BYTES = 10 * 1024 * 1024;
 
-const TEXT_TYPES = new Set([
-  "text/plain",
-  "text/markdown",
-  "text/csv",
-  "application/json",
-  "text/html",
-  "application/xml",
-]);
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"]);
 
 /** A failure that retrying cannot fix: the file ends `failed` and the message is acknowledged. */
@@ -89,7 +81,7 @@ function plainText(contentType: string, bytes: Uint8Array): string {
 
 export async function analyseFile(bucket: R2Bucket, record: FileRecord, provider: AiProvider): Promise<AnalysisResult> {
   const base = { provider: provider.name, generative: provider.generative, analysedAt: new Date().toISOString() };
-  const isText = TEXT_TYPES.has(record.contentType);
+  const isText = isTextType(record.contentType);
   const isImage = IMAGE_TYPES.has(record.contentType);
   const keep = isText
     ? TEXT_SAMPLE_BYTES

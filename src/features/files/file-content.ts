@@ -1,20 +1,11 @@
 // Serving a file's bytes: streamed from R2 with Range, conditional requests and headers that keep it inert.
-import { contentDisposition, isInlineSafe, parseByteRange } from "../../kit/content";
+import { contentDisposition, isInlineSafe, isTextType, parseByteRange } from "../../kit/content";
 import { AppError } from "../../kit/errors";
 import { fileErrors } from "./file-errors";
 import type { FileRecord } from "./file-repository";
 
 /** States in which the bytes are in R2 and may be read. */
 const READABLE = new Set(["stored", "analysing", "ready", "failed", "skipped"]);
-
-const TEXT_TYPES = new Set([
-  "text/plain",
-  "text/markdown",
-  "text/csv",
-  "application/json",
-  "text/html",
-  "application/xml",
-]);
 
 /** Does an If-None-Match / If-Match list contain this entity tag? (weak comparison for If-None-Match) */
 function matchesEtag(header: string, etag: string, weak: boolean): boolean {
@@ -56,7 +47,7 @@ export async function serveContent(
     // Even opened directly, the bytes run no script and load nothing (ASVS 5.0 3.2.1; OWASP file upload).
     "Content-Security-Policy":
       "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'",
-    "Content-Type": TEXT_TYPES.has(record.contentType) ? `${record.contentType}; charset=utf-8` : record.contentType,
+    "Content-Type": isTextType(record.contentType) ? `${record.contentType}; charset=utf-8` : record.contentType,
     "Content-Disposition": contentDisposition(
       !options.forceAttachment && isInlineSafe(record.contentType) ? "inline" : "attachment",
       record.name,

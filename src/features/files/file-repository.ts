@@ -153,6 +153,28 @@ export interface DeadLetterRow {
   body: string;
 }
 
+const DEAD_LETTER_COLUMNS = "message_id, file_id, event, body, attempts, received_at";
+
+interface DeadLetterDbRow {
+  message_id: string;
+  file_id: string | null;
+  event: string | null;
+  body: string;
+  attempts: number;
+  received_at: string;
+}
+
+function toDeadLetter(row: DeadLetterDbRow): DeadLetterRow {
+  return {
+    messageId: row.message_id,
+    fileId: row.file_id,
+    event: row.event,
+    body: row.body,
+    attempts: row.attempts,
+    receivedAt: row.received_at,
+  };
+}
+
 export class FileRepository {
   readonly #db: D1Database;
 
@@ -518,60 +540,18 @@ export class FileRepository {
 
   async deadLetters(limit: number): Promise<DeadLetterRow[]> {
     const rows = await this.#db
-      .prepare(
-        `SELECT message_id, file_id, event, body, attempts, received_at FROM file_dead_letters
-         ORDER BY received_at DESC LIMIT ?`,
-      )
+      .prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM file_dead_letters ORDER BY received_at DESC LIMIT ?`)
       .bind(limit)
-      .all<{
-        message_id: string;
-        file_id: string | null;
-        event: string | null;
-        body: string;
-        attempts: number;
-        received_at: string;
-      }>();
-    return rows.results.map((row) => ({
-      messageId: row.message_id,
-      fileId: row.file_id,
-      event: row.event,
-      body: row.body,
-      attempts: row.attempts,
-      receivedAt: row.received_at,
-    }));
+      .all<DeadLetterDbRow>();
+    return rows.results.map(toDeadLetter);
   }
 
   async findDeadLetter(messageId: string): Promise<DeadLetterRow | null> {
-    const rows = await this.deadLettersWhere(messageId);
-    return rows[0] ?? null;
-  }
-
-  private async deadLettersWhere(messageId: string): Promise<DeadLetterRow[]> {
     const row = await this.#db
-      .prepare(
-        "SELECT message_id, file_id, event, body, attempts, received_at FROM file_dead_letters WHERE message_id = ?",
-      )
+      .prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM file_dead_letters WHERE message_id = ?`)
       .bind(messageId)
-      .first<{
-        message_id: string;
-        file_id: string | null;
-        event: string | null;
-        body: string;
-        attempts: number;
-        received_at: string;
-      }>();
-    return row
-      ? [
-          {
-            messageId: row.message_id,
-            fileId: row.file_id,
-            event: row.event,
-            body: row.body,
-            attempts: row.attempts,
-            receivedAt: row.received_at,
-          },
-        ]
-      : [];
+      .first<DeadLetterDbRow>();
+    return row ? toDeadLetter(row) : null;
   }
 
   async deleteDeadLetter(messageId: string): Promise<void> {

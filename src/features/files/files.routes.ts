@@ -22,6 +22,7 @@ import {
   FileSchema,
   MultipartCreateSchema,
   MultipartUploadSchema,
+  type MultipartUploadView,
   PartNumberSchema,
   ShareLinkCreateSchema,
   ShareLinkSchema,
@@ -67,6 +68,11 @@ function contentLength(c: Context<AppEnv>): number | undefined {
   const header = c.req.header("Content-Length");
   if (header === undefined || !/^\d{1,16}$/.test(header)) return undefined;
   return Number(header);
+}
+
+async function uploadView(c: Context<AppEnv>, id: string): Promise<MultipartUploadView> {
+  const upload = await describeUpload(uploadContext(c), id);
+  return { file: toView(upload.record), partSize: upload.partSize, partCount: upload.partCount, parts: upload.parts };
 }
 
 /**

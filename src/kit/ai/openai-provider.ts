@@ -1,6 +1,6 @@
 // Any OpenAI-compatible endpoint (base URL, model, key from configuration): streamed chat, summaries, embeddings.
 import { type AiProvider, AiProviderError } from "./ai-provider";
-import { sseData } from "./sse-data";
+import { sseDeltas } from "./sse-data";
 import { topKeywords } from "./text-statistics";
 
 export interface OpenAiOptions {
@@ -63,24 +63,11 @@ export function createOpenAiProvider(options: OpenAiOptions): AiProvider {
         input.signal,
       );
       if (!res.body) throw new AiProviderError("no stream", "invalid-output");
-      let finished = false;
-      for await (const data of sseData(res.body, input.signal)) {
-        if (data.trim() === "[DONE]") {
-          finished = true;
-          break;
-        }
-        let chunk: unknown;
-        try {
-          chunk = JSON.parse(data);
-        } catch {
-          throw new AiProviderError("malformed stream event", "invalid-output");
-        }
-        const choices = isRecord(chunk) ? chunk.choices : undefined;
+      yield* sseDeltas(res.body, input.signal, (event) => {
+        const choices = isRecord(event) ? event.choices : undefined;
         const first = Array.isArray(choices) ? choices[0] : undefined;
-        const delta = isRecord(first) && isRecord(first.delta) ? first.delta.content : undefined;
-        if (typeof delta === "string" && delta.length > 0) yield delta;
-      }
-      if (!finished && !input.signal?.aborted) throw new AiProviderError("the stream ended early", "unavailable");
+        return isRecord(first) && isRecord(first.delta) ? first.delta.content : undefined;
+      });
     },
     async summarize(text) {
       const sample = text.slice(0, 12_000);

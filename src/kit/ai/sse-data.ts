@@ -1,4 +1,5 @@
 // Reads a Server-Sent Events byte stream and yields each event's `data` field, however the bytes were split.
+import { AiProviderError } from "./ai-provider";
 
 /**
  * Yields the data of each event (multi-line data joined with "\n"). Chunks may split lines and UTF-8
@@ -41,4 +42,35 @@ export async function* sseData(stream: ReadableStream<Uint8Array>, signal?: Abor
     signal?.removeEventListener("abort", onAbort);
     reader.cancel().catch(() => {});
   }
+}
+
+/**
+ * The text deltas of a model's SSE stream of JSON events ending in `data: [DONE]`: `pick` extracts the delta
+ * from one event. A malformed event is `invalid-output`; a stream that ends without `[DONE]` (unless the
+ * caller aborted) is `unavailable`, so a truncated answer never looks complete.
+ *
+ * @example
+ * yield* sseDeltas(stream, signal, (event) => (event as { response?: string }).response);
+ */
+export async function* sseDeltas(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+  pick: (event: unknown) => unknown,
+): AsyncGenerator<string> {
+  let finished = false;
+  for await (const data of sseData(stream, signal)) {
+    if (data.trim() === "[DONE]") {
+      finished = true;
+      break;
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      throw new AiProviderError("the model streamed a malformed event", "invalid-output");
+    }
+    const delta = pick(event);
+    if (typeof delta === "string" && delta.length > 0) yield delta;
+  }
+  if (!finished && !signal?.aborted) throw new AiProviderError("the model's stream ended early", "unavailable");
 }

@@ -1,6 +1,6 @@
 // Workers AI through the AI binding: streamed chat, summarisation, image labels and embeddings, all validated.
 import { type AiBinding, type AiProvider, AiProviderError, type ImageLabel } from "./ai-provider";
-import { sseData } from "./sse-data";
+import { sseDeltas } from "./sse-data";
 import { topKeywords } from "./text-statistics";
 
 export interface WorkersAiModels {
@@ -49,23 +49,9 @@ export function createWorkersAiProvider(ai: AiBinding, models: Partial<WorkersAi
         stream: true,
       });
       if (!(stream instanceof ReadableStream)) throw new AiProviderError("the model did not stream", "invalid-output");
-      let finished = false;
-      for await (const data of sseData(stream as ReadableStream<Uint8Array>, input.signal)) {
-        if (data.trim() === "[DONE]") {
-          finished = true;
-          break;
-        }
-        let chunk: unknown;
-        try {
-          chunk = JSON.parse(data);
-        } catch {
-          throw new AiProviderError("the model streamed a malformed event", "invalid-output");
-        }
-        if (isRecord(chunk) && typeof chunk.response === "string" && chunk.response.length > 0) yield chunk.response;
-      }
-      if (!finished && !input.signal?.aborted) {
-        throw new AiProviderError("the model's stream ended early", "unavailable");
-      }
+      yield* sseDeltas(stream as ReadableStream<Uint8Array>, input.signal, (event) =>
+        isRecord(event) ? event.response : undefined,
+      );
     },
     async summarize(text) {
       const input = text.slice(0, SUMMARY_INPUT_CHARS);

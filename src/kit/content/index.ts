@@ -3,4 +3,4 @@ export { contentDisposition } from "./content-disposition";
 export { sanitizeFileName } from "./file-name";
 export { type ImageInfo, readImageInfo } from "./image-info";
 export { type ContentFamily, looksLikeText, type SniffResult, sniffContentType } from "./sniff-content-type";
-export { isInlineSafe, resolveUploadType, SNIFF_BYTES, type UploadTypeDecision } from "./upload-type";
+export { isInlineSafe, isTextType, resolveUploadType, SNIFF_BYTES, type UploadTypeDecision } from "./upload-type";

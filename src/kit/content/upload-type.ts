@@ -5,6 +5,8 @@ import { sniffContentType } from "./sniff-content-type";
 export const SNIFF_BYTES = 4096;
 
 const TEXT_ALIASES = new Set(["text/plain", "text/markdown", "text/csv", "application/json"]);
+/** Stored types whose bytes are UTF-8 text (served with a charset; read as text by analysis). */
+const TEXT_TYPES = new Set([...TEXT_ALIASES, "text/html", "application/xml"]);
 const ALLOWED = new Set([
   "image/png",
   "image/jpeg",
@@ -55,6 +57,11 @@ export type UploadTypeDecision =
 function essence(declared: string | null | undefined): string | undefined {
   const value = declared?.split(";")[0]?.trim().toLowerCase();
   return value && /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(value) ? value : undefined;
+}
+
+/** Whether a stored type is UTF-8 text: plain, Markdown, CSV, JSON, HTML or XML. */
+export function isTextType(type: string): boolean {
+  return TEXT_TYPES.has(essence(type) ?? "");
 }
 
 /** Types safe to render from the app's origin (never HTML, SVG, XML, PDF or archives). */
