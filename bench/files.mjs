@@ -271,6 +271,35 @@ async function floor(sizesMb) {
   return rows;
 }
 
+/** K uploads of `sizeMb` at once on a fresh server: all must succeed; the peak shows what concurrency costs. */
+async function concurrent(k, sizeMb) {
+  const server = await startDevServer(`files-concurrent`);
+  try {
+    const { base } = server;
+    const { token } = await registerAndSignIn(base, "Files bench");
+    const auth = { authorization: `Bearer ${token}` };
+    await single(base, auth, 64 * 1024);
+    const idle = treeRssByName(server.pid);
+    const memory = sampler(server.pid);
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: k }, () => single(base, auth, sizeMb * MB)));
+    const ms = performance.now() - started;
+    const peak = memory.stop();
+    const failures = outcomes.filter((o) => o.status === "rejected").map((o) => String(o.reason).slice(0, 300));
+    return {
+      uploads: k,
+      sizeMb,
+      succeeded: k - failures.length,
+      failures,
+      totalMbPerS: mbps(k * sizeMb * MB, ms),
+      idleRssMb: Math.round(idle.total / MIB),
+      rssDuringUploads: peak,
+    };
+  } finally {
+    server.stop();
+  }
+}
+
 export async function run() {
   const results = [];
   for (const sizeMb of SIZES) {
@@ -278,6 +307,8 @@ export async function run() {
     console.log(JSON.stringify(row));
     results.push(row);
   }
+  const concurrency = await concurrent(Number(process.env.BENCH_CONCURRENT ?? 4), 100);
+  console.log(JSON.stringify(concurrency));
   const floorRows = await floor([100, 250]);
   for (const row of floorRows) console.log(JSON.stringify(row));
   const report = {
@@ -288,6 +319,7 @@ export async function run() {
     rssNote:
       "resident memory of the whole dev-server process tree (MainThread = Vite's Node process with the plugin's proxy; workerd = the Worker plus Miniflare's local R2/D1/KV emulation), sampled every 100 ms",
     results,
+    concurrent: concurrency,
     floor: {
       via: "Miniflare's programmatic API: a bare Worker (no Outpost code) that drains the body or puts it in local R2; workerd's RSS only",
       rows: floorRows,

@@ -176,6 +176,72 @@ try {
     await ada.page.screenshot({ path: path.join(shots, "settings.png") });
   });
 
+  await check("files: upload with progress to ready, analysis, ranged download, share signed out, delete", async () => {
+    const page = ada.page;
+    const text = "The launch is on Tuesday. Every team reviews the launch list first. Coffee is in the kitchen.";
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    await page.goto(`${base}/files`);
+    await page.getByText("No files yet").waitFor({ timeout: 10_000 });
+    await page.setInputFiles("[data-testid=file-input]", [
+      { name: "dot.png", mimeType: "image/png", buffer: png },
+      { name: "plan.txt", mimeType: "text/plain", buffer: Buffer.from(text) },
+    ]);
+    const card = (name) => page.locator(`[data-testid=file][data-name="${name}"]`);
+    for (const name of ["dot.png", "plan.txt"]) {
+      await page.locator(`[data-testid=file][data-name="${name}"][data-status=ready]`).waitFor({ timeout: 45_000 });
+    }
+    await card("plan.txt").getByRole("button", { name: "Details" }).click();
+    await card("plan.txt").locator(".chip", { hasText: "launch" }).waitFor({ timeout: 10_000 });
+    assert(await card("plan.txt").getByText("computed offline, not by a model").isVisible(), "no offline notice");
+    await card("plan.txt").locator("pre.preview", { hasText: "The launch is on Tuesday" }).waitFor({ timeout: 10_000 });
+    await card("dot.png").getByRole("button", { name: "Details" }).click();
+    await card("dot.png").getByText("PNG image, 1 × 1 pixels").waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(shots, "files.png"), fullPage: true });
+
+    // A 12 MiB video goes in parts; its progress bar reaches 100 % and it ends `skipped` (no video analysis).
+    const video = Buffer.alloc(12 * 1024 * 1024);
+    Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]).copy(video);
+    await page.setInputFiles("[data-testid=file-input]", [{ name: "clip.mp4", mimeType: "video/mp4", buffer: video }]);
+    const transfer = page.locator("[data-testid=transfer]", { hasText: "clip.mp4" });
+    await transfer.and(page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
+    assert((await transfer.locator("progress").getAttribute("value")) === "100", "progress did not reach 100 %");
+    await page.locator('[data-testid=file][data-name="clip.mp4"][data-status=skipped]').waitFor({ timeout: 45_000 });
+
+    // Resumed download: a byte range from the middle, as a download manager would ask for it.
+    const ranged = await page.evaluate(async () => {
+      const { files } = await (await fetch("/api/files")).json();
+      const plan = files.find((f) => f.name === "plan.txt");
+      const res = await fetch(`/api/files/${plan.id}/content`, { headers: { Range: "bytes=5-" } });
+      return { status: res.status, body: await res.text() };
+    });
+    assert(ranged.status === 206 && ranged.body === text.slice(5), `range answered ${ranged.status}`);
+
+    // Share the text file; a signed-out browser opens the link until it is revoked.
+    await card("plan.txt").getByRole("button", { name: "Create share link" }).click();
+    const url = await card("plan.txt").locator("[data-testid=share-url]").inputValue();
+    const stranger = await browser.newContext();
+    const visitor = await stranger.newPage();
+    const opened = await visitor.goto(url);
+    assert(opened?.status() === 200, `share link answered ${opened?.status()}`);
+    assert((await visitor.textContent("body"))?.includes("The launch is on Tuesday"), "shared content not shown");
+    await card("plan.txt").getByRole("button", { name: "Revoke" }).click();
+    await card("plan.txt").getByText("revoked").waitFor({ timeout: 10_000 });
+    const refused = await stranger.request.get(url);
+    assert(refused.status() === 403, `revoked link answered ${refused.status()}`);
+    await stranger.close();
+
+    // Delete the image: it disappears, and my statistics drop from 3 files to 2.
+    await card("dot.png").getByRole("button", { name: "Delete" }).click();
+    await card("dot.png").getByRole("button", { name: "Confirm delete" }).click();
+    await card("dot.png").waitFor({ state: "detached", timeout: 10_000 });
+    await page.goto(`${base}/settings`);
+    await page.locator("[data-testid=stats-files]", { hasText: /^2$/ }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(shots, "settings-uploads.png") });
+  });
+
   await check("no console errors", async () => {
     assert(consoleErrors.length === 0, consoleErrors.join("\n"));
   });

@@ -2,6 +2,7 @@
 
 import { navigate, onLinkClick, usePath } from "./lib/router";
 import { SessionProvider, useSession } from "./lib/session";
+import { FilesPage } from "./pages/files-page";
 import { HomePage } from "./pages/home-page";
 import { RoomPage } from "./pages/room-page";
 import { RoomsPage } from "./pages/rooms-page";
@@ -29,6 +30,7 @@ function Page({ path }: { path: string }) {
   const room = /^\/rooms\/([a-z0-9][a-z0-9_-]{0,63})$/.exec(path)?.[1];
   if (room) return <RoomPage key={room} room={room} />;
   if (path === "/settings") return <SettingsPage />;
+  if (path === "/files") return <FilesPage />;
   return (
     <p>
       There is no page here.{" "}
@@ -53,6 +55,11 @@ function Shell() {
           <a href="/rooms" onClick={onLinkClick}>
             Rooms
           </a>
+          {user && (
+            <a href="/files" onClick={onLinkClick}>
+              Files
+            </a>
+          )}
           <a href="/api/docs">API reference</a>
           {user ? (
             <>

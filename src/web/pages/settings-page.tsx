@@ -1,7 +1,9 @@
 // My profile, my password, and my sessions (revoke one, or sign out everywhere else).
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import type { User } from "../../features/auth/auth.schema";
+import type { UserStatsView } from "../../features/files/files.schema";
 import { api } from "../lib/api";
+import { formatBytes, formatTime } from "../lib/format";
 import { useSession } from "../lib/session";
 
 interface SessionView {
@@ -16,6 +18,13 @@ export function SettingsPage() {
   const { user, setUser } = useSession();
   const [sessions, setSessions] = useState<SessionView[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [stats, setStats] = useState<UserStatsView | null>(null);
+
+  useEffect(() => {
+    api<UserStatsView>("/api/users/me/stats")
+      .then(setStats)
+      .catch(() => setStats(null));
+  }, []);
 
   const loadSessions = useCallback(async () => {
     setSessions((await api<{ sessions: SessionView[] }>("/api/sessions")).sessions);
@@ -129,6 +138,23 @@ export function SettingsPage() {
           </form>
         </section>
       </div>
+      <section className="card" aria-labelledby="uploads-heading">
+        <h2 id="uploads-heading">My uploads</h2>
+        {stats ? (
+          <dl className="facts" data-testid="upload-stats">
+            <dt>Files stored</dt>
+            <dd data-testid="stats-files">{stats.files}</dd>
+            <dt>Space used</dt>
+            <dd>{formatBytes(stats.bytes)}</dd>
+            <dt>Uploads ever</dt>
+            <dd>{stats.uploads}</dd>
+            <dt>Last upload</dt>
+            <dd>{formatTime(stats.lastUploadAt)}</dd>
+          </dl>
+        ) : (
+          <p aria-busy="true">Loading…</p>
+        )}
+      </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
         <ul className="list" data-testid="sessions">
