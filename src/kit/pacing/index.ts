@@ -1,3 +1,4 @@
+export { type Clock, createManualClock, systemClock } from "./clock";
 export {
   decide,
   type GcraDecision,
@@ -8,3 +9,13 @@ export {
   MAX_PERIOD_MS,
   type RatePolicy,
 } from "./gcra";
+export { createLanes, type Lanes } from "./lanes";
+export {
+  BudgetExceededError,
+  type BudgetOptions,
+  budgetSlot,
+  createSubrequestBudget,
+  metered,
+  type SubrequestBudget,
+} from "./subrequest-budget";
+export { createTokenBucketQueue, type TokenBucketOptions, type TokenBucketQueue } from "./token-bucket-queue";

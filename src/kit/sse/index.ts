@@ -1,0 +1,1 @@
+export { createSseStream, SSE_HEADERS, type SseWriter, type SseWriterOptions } from "./sse-writer";
