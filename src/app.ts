@@ -4,6 +4,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { createAdminRoutes } from "./features/admin/admin.routes";
 import { recordRefusal, requestMetrics } from "./features/admin/metrics.service";
+import { createAssistantRoutes } from "./features/assistant/assistant.routes";
 import { createAuthRoutes } from "./features/auth/auth.routes";
 import { csrfProtection } from "./features/auth/csrf.middleware";
 import { authenticate } from "./features/auth/session.middleware";
@@ -79,6 +80,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createRoomRoutes());
   app.route("/", createFileRoutes());
   app.route("/", createFilesAdminRoutes());
+  app.route("/", createAssistantRoutes());
   app.route("/", createCounterRoutes("/api/counters"));
   app.route("/", createCounterRoutes("/counter"));
 

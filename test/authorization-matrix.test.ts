@@ -198,6 +198,25 @@ const CASES: RouteCase[] = [
     request: () => ({ path: `/api/files/uploads/${NO_FILE}/complete` }),
   },
   { method: "GET", path: "/api/share/{token}", access: "public", request: () => ({ path: shared.path }) },
+  {
+    method: "POST",
+    path: "/api/assistant/chat",
+    access: "user",
+    // An empty question: refused with 400 after the access check, so no stream is left open.
+    request: () => ({ path: "/api/assistant/chat", json: { message: "" } }),
+  },
+  {
+    method: "GET",
+    path: "/api/assistant/conversations",
+    access: "user",
+    request: () => ({ path: "/api/assistant/conversations" }),
+  },
+  {
+    method: "GET",
+    path: "/api/assistant/conversations/{id}",
+    access: "user",
+    request: () => ({ path: `/api/assistant/conversations/${NO_FILE}` }),
+  },
   { method: "GET", path: "/api/users/me/stats", access: "user", request: () => ({ path: "/api/users/me/stats" }) },
   {
     method: "GET",

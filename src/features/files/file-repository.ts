@@ -317,6 +317,7 @@ export class FileRepository {
       this.#db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(id),
       this.#db.prepare("DELETE FROM share_links WHERE file_id = ?").bind(id),
       this.#db.prepare("DELETE FROM file_embeddings WHERE file_id = ?").bind(id),
+      this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(id),
       this.#db.prepare("DELETE FROM file_outbox WHERE file_id = ? AND event = 'file.stored'").bind(id),
     ]);
   }
@@ -386,6 +387,31 @@ export class FileRepository {
         now,
       )
       .run();
+  }
+
+  /** Makes an analysed file findable by the assistant (FTS5 over name, summary and keywords). */
+  async indexForSearch(record: Pick<FileRecord, "id" | "ownerId" | "name">, analysis: FileAnalysis | null): Promise<void> {
+    const summary = analysis?.kind === "text" ? analysis.summary : analysis?.kind === "image" ? `${analysis.format} image ${analysis.width}×${analysis.height}` : "";
+    const keywords =
+      analysis?.kind === "text" ? analysis.keywords.join(" ") : analysis?.kind === "image" ? analysis.labels.map((l) => l.label).join(" ") : "";
+    await this.#db.batch([
+      this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(record.id),
+      this.#db
+        .prepare("INSERT INTO file_search (file_id, owner_id, name, summary, keywords) VALUES (?, ?, ?, ?, ?)")
+        .bind(record.id, record.ownerId, record.name, summary, keywords),
+    ]);
+  }
+
+  /** The owner's files matching an FTS5 query, best first. */
+  async searchFiles(ownerId: string, match: string, limit: number) {
+    const rows = await this.#db
+      .prepare(
+        `SELECT file_id, name, summary, keywords FROM file_search WHERE file_search MATCH ? AND owner_id = ?
+         ORDER BY bm25(file_search) LIMIT ?`,
+      )
+      .bind(match, ownerId, limit)
+      .all<{ file_id: string; name: string; summary: string; keywords: string }>();
+    return rows.results.map((row) => ({ fileId: row.file_id, name: row.name, summary: row.summary, keywords: row.keywords }));
   }
 
   // ---- outbox

@@ -45,11 +45,12 @@ async function onStored(deps: ConsumerDeps, event: FileEvent): Promise<Outcome> 
         new Date().toISOString(),
       );
     }
-    await repository.transition(record.id, ["stored", "analysing"], result.status, {
+    const moved = await repository.transition(record.id, ["stored", "analysing"], result.status, {
       analysis: result.analysis,
       sha256: result.sha256,
       error: null,
     });
+    if (moved) await repository.indexForSearch(record, result.analysis);
   } catch (error) {
     const permanent =
       error instanceof PermanentAnalysisError || (error instanceof AiProviderError && error.kind !== "unavailable");

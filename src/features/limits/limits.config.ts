@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "../../config";
 import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "../../kit/pacing";
 
-export const POLICY_NAMES = ["api", "auth", "login-account"] as const;
+export const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 export type RatePolicies = Readonly<Record<PolicyName, RatePolicy>>;
 
@@ -15,6 +15,8 @@ export const DEFAULT_POLICIES: RatePolicies = {
   auth: { limit: 30, periodMs: 60_000 },
   /** Login attempts per normalised email, whatever the source, checked before any password hashing. */
   "login-account": { limit: 10, periodMs: 15 * 60_000 },
+  /** Assistant questions per user: each one may run several tools and a model. */
+  assistant: { limit: 20, periodMs: 60_000 },
 };
 
 const PolicySchema = z
@@ -36,6 +38,7 @@ const OverridesSchema = z.strictObject({
   api: PolicySchema.optional(),
   auth: PolicySchema.optional(),
   "login-account": PolicySchema.optional(),
+  assistant: PolicySchema.optional(),
 } satisfies Record<PolicyName, unknown>);
 
 let memo: { raw: string; policies: RatePolicies } | undefined;

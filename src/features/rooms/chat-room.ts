@@ -61,6 +61,11 @@ export class ChatRoom extends DurableObject<Env> {
     return { room: this.#roomName(), ...this.store.page(before, limit) };
   }
 
+  /** Messages matching any of `terms` (the assistant's search tool). */
+  async search(terms: string[], limit: number): Promise<ChatMessage[]> {
+    return this.store.search(terms, limit);
+  }
+
   async summary(): Promise<RoomSummary> {
     const at = this.store.lastMessageAt();
     return {

@@ -108,4 +108,23 @@ export class MessageStore {
     if (cutoff <= 0) return 0;
     return this.#sql.exec("DELETE FROM messages WHERE id <= ?", cutoff).rowsWritten;
   }
+
+  /**
+   * Messages containing any of `terms` (case-insensitive substring match), most matching terms first, then
+   * newest. Terms are bound as LIKE patterns with their wildcards escaped; at most 8 terms.
+   */
+  search(terms: readonly string[], limit: number): ChatMessage[] {
+    const usable = terms.filter((term) => term.length > 0).slice(0, 8);
+    if (usable.length === 0) return [];
+    const patterns = usable.map((term) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const score = patterns.map(() => "(CASE WHEN text LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)").join(" + ");
+    return this.#sql
+      .exec<MessageRow & { score: number }>(
+        `SELECT * FROM (SELECT *, ${score} AS score FROM messages) WHERE score > 0 ORDER BY score DESC, id DESC LIMIT ?`,
+        ...patterns,
+        Math.max(1, Math.min(limit, 20)),
+      )
+      .toArray()
+      .map(toMessage);
+  }
 }

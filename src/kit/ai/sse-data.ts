@@ -58,19 +58,35 @@ export async function* sseDeltas(
   pick: (event: unknown) => unknown,
 ): AsyncGenerator<string> {
   let finished = false;
-  for await (const data of sseData(stream, signal)) {
-    if (data.trim() === "[DONE]") {
-      finished = true;
-      break;
+  const events = sseData(stream, signal)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        if (signal?.aborted) return;
+        // A broken connection mid-answer is transient: the caller may retry; it is never a complete answer.
+        throw new AiProviderError("the model's stream broke off", "unavailable", { cause: error });
+      }
+      if (next.done) break;
+      const data = next.value;
+      if (data.trim() === "[DONE]") {
+        finished = true;
+        break;
+      }
+      let event: unknown;
+      try {
+        event = JSON.parse(data);
+      } catch {
+        throw new AiProviderError("the model streamed a malformed event", "invalid-output");
+      }
+      const delta = pick(event);
+      if (typeof delta === "string" && delta.length > 0) yield delta;
     }
-    let event: unknown;
-    try {
-      event = JSON.parse(data);
-    } catch {
-      throw new AiProviderError("the model streamed a malformed event", "invalid-output");
-    }
-    const delta = pick(event);
-    if (typeof delta === "string" && delta.length > 0) yield delta;
+  } finally {
+    // Stopping early (done, or the consumer left) cancels the upstream reader.
+    await events.return?.(undefined).catch(() => undefined);
   }
   if (!finished && !signal?.aborted) throw new AiProviderError("the model's stream ended early", "unavailable");
 }

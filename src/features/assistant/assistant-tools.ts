@@ -1,0 +1,149 @@
+// The assistant's tools: search room messages and my files, read a named room and counters. Results are data.
+import { terms as termsOf } from "../../kit/ai";
+import type { Lanes, SubrequestBudget } from "../../kit/pacing";
+import { FileRepository } from "../files/file-repository";
+import { ROOM_NAME } from "../rooms/rooms.schema";
+import type { Citation } from "./assistant.schema";
+
+/** A retrieved passage; becomes a citation when it is used. */
+export type Passage = Omit<Citation, "index"> & { score: number };
+
+export interface ToolContext {
+  env: Env;
+  userId: string;
+  question: string;
+  lanes: Lanes;
+  budget: SubrequestBudget;
+  signal: AbortSignal;
+}
+
+export interface Tool {
+  name: string;
+  /** Whether the question calls for this tool at all. */
+  wanted(ctx: ToolContext): boolean;
+  run(ctx: ToolContext): Promise<Passage[]>;
+}
+
+const ROOMS_SEARCHED = 10;
+
+/** Search terms: distinct non-stopword words of the question, at most 8, letters and digits only. */
+export function searchTerms(question: string): string[] {
+  return [
+    ...new Set(
+      termsOf(question)
+        .map((t) => t.replace(/[^\p{L}\p{N}]/gu, ""))
+        .filter((t) => t.length >= 3),
+    ),
+  ].slice(0, 8);
+}
+
+function scoreText(text: string, terms: readonly string[]): number {
+  const lower = text.toLowerCase();
+  return terms.reduce((sum, term) => sum + (lower.includes(term) ? 1 : 0), 0);
+}
+
+/** Every call to a binding spends the budget and waits its turn in the binding's lane. */
+function call<T>(ctx: ToolContext, lane: string, what: string, task: () => Promise<T>): Promise<T> {
+  ctx.budget.spend(what);
+  return ctx.lanes.run(lane, task, ctx.signal);
+}
+
+const searchMessages: Tool = {
+  name: "search_messages",
+  wanted: (ctx) => searchTerms(ctx.question).length > 0,
+  async run(ctx) {
+    const terms = searchTerms(ctx.question);
+    const { results } = await call(ctx, "d1", "D1 rooms", () =>
+      ctx.env.DB.prepare("SELECT name FROM rooms ORDER BY created_at DESC LIMIT ?")
+        .bind(ROOMS_SEARCHED)
+        .all<{ name: string }>(),
+    );
+    // Within the budget: leave a subrequest for the answer, and search only as many rooms as remain.
+    const rooms = results.map((r) => r.name).slice(0, Math.max(0, ctx.budget.remaining - 2));
+    const found = await Promise.all(
+      rooms.map(async (room) => {
+        const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
+        const messages = await call(ctx, "rooms", `ChatRoom ${room}`, () => stub.search(terms, 5));
+        return messages.map(
+          (m): Passage => ({
+            kind: "message",
+            source: room,
+            title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
+            excerpt: m.text.slice(0, 500),
+            href: `/rooms/${room}#m${m.id}`,
+            score: scoreText(m.text, terms) + 0.5,
+          }),
+        );
+      }),
+    );
+    return found.flat();
+  },
+};
+
+const searchFiles: Tool = {
+  name: "search_files",
+  wanted: (ctx) => searchTerms(ctx.question).length > 0,
+  async run(ctx) {
+    const terms = searchTerms(ctx.question);
+    const match = terms.map((t) => `"${t}"`).join(" OR ");
+    const rows = await call(ctx, "d1", "D1 file_search", () =>
+      new FileRepository(ctx.env.DB).searchFiles(ctx.userId, match, 5),
+    );
+    return rows.map(
+      (row): Passage => ({
+        kind: "file",
+        source: row.fileId,
+        title: row.name,
+        excerpt: (row.summary || row.keywords).slice(0, 600),
+        href: `/files?file=${row.fileId}`,
+        score: scoreText(`${row.name} ${row.summary} ${row.keywords}`, terms) + 0.5,
+      }),
+    );
+  },
+};
+
+const readRoom: Tool = {
+  name: "read_room",
+  wanted: (ctx) => /#[a-z0-9][a-z0-9_-]{0,63}/.test(ctx.question),
+  async run(ctx) {
+    const room = /#([a-z0-9][a-z0-9_-]{0,63})/.exec(ctx.question)?.[1];
+    if (!room || !ROOM_NAME.test(room)) return [];
+    const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
+    const page = await call(ctx, "rooms", `ChatRoom ${room}`, () => stub.history(undefined, 20));
+    const terms = searchTerms(ctx.question);
+    return page.messages.map(
+      (m): Passage => ({
+        kind: "message",
+        source: room,
+        title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
+        excerpt: m.text.slice(0, 500),
+        href: `/rooms/${room}#m${m.id}`,
+        score: scoreText(m.text, terms) + 0.25,
+      }),
+    );
+  },
+};
+
+const readCounters: Tool = {
+  name: "read_counter",
+  wanted: (ctx) => /\bcounter\s+[a-z0-9][a-z0-9_-]{0,63}/i.test(ctx.question),
+  async run(ctx) {
+    const name = /\bcounter\s+([a-z0-9][a-z0-9_-]{0,63})/i.exec(ctx.question)?.[1]?.toLowerCase();
+    if (!name) return [];
+    const value = await call(ctx, "counters", `Counter ${name}`, () =>
+      ctx.env.COUNTER.get(ctx.env.COUNTER.idFromName(name)).get(),
+    );
+    return [
+      {
+        kind: "counter",
+        source: name,
+        title: `counter ${name}`,
+        excerpt: `The counter ${name} is at ${value}.`,
+        href: `/api/counters/${name}`,
+        score: 3,
+      },
+    ];
+  },
+};
+
+export const TOOLS: readonly Tool[] = [searchMessages, searchFiles, readRoom, readCounters];
