@@ -12,6 +12,8 @@ export const CACHE_NAMESPACES = {
   flags: { hitTtlSeconds: 60, missTtlSeconds: 60 },
   /** File metadata by id, owner inside the value; every status change invalidates its key. */
   files: { hitTtlSeconds: 60, missTtlSeconds: 60 },
+  /** Link previews: a found preview for a day, a miss (refused, unreachable, no metadata) for 5 minutes. */
+  previews: { hitTtlSeconds: 86_400, missTtlSeconds: 300 },
 } as const;
 
 export type CacheNamespace = keyof typeof CACHE_NAMESPACES;

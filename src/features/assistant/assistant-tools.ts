@@ -2,6 +2,7 @@
 import { terms as termsOf } from "../../kit/ai";
 import type { Lanes, SubrequestBudget } from "../../kit/pacing";
 import { FileRepository } from "../files/file-repository";
+import { linkPreview, linksIn } from "../previews/link-previews";
 import { ROOM_NAME } from "../rooms/rooms.schema";
 import type { Citation } from "./assistant.schema";
 
@@ -146,4 +147,28 @@ const readCounters: Tool = {
   },
 };
 
-export const TOOLS: readonly Tool[] = [searchMessages, searchFiles, readRoom, readCounters];
+const previewLink: Tool = {
+  name: "preview_link",
+  wanted: (ctx) => linksIn(ctx.question, 1).length > 0,
+  async run(ctx) {
+    const passages: Passage[] = [];
+    for (const url of linksIn(ctx.question, 2)) {
+      const preview = await linkPreview(ctx.env, url, {
+        call: (task) => call(ctx, "unfurl", `UNFURL ${url}`, task),
+      });
+      if (!preview) continue;
+      passages.push({
+        kind: "link",
+        source: url,
+        title: preview.title ?? preview.siteName ?? url,
+        excerpt: [preview.title, preview.description].filter(Boolean).join(" — ").slice(0, 600),
+        href: url,
+        // A link the user asked about is always relevant.
+        score: 5,
+      });
+    }
+    return passages;
+  },
+};
+
+export const TOOLS: readonly Tool[] = [searchMessages, searchFiles, readRoom, readCounters, previewLink];

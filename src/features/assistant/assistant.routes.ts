@@ -27,7 +27,7 @@ import { answerStream, choosePassages } from "./compose-answer";
 import { ConversationStore } from "./conversation-store";
 
 /** Concurrent calls per upstream within one answer. */
-const LANES = { d1: 3, rooms: 4, counters: 2 };
+const LANES = { d1: 3, rooms: 4, counters: 2, unfurl: 2 };
 
 interface Job {
   env: Env;

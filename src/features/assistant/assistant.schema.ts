@@ -27,8 +27,8 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const CitationSchema = z
   .object({
     index: z.number().int(),
-    kind: z.enum(["message", "file", "counter"]),
-    /** Room name, file id or counter name. */
+    kind: z.enum(["message", "file", "counter", "link"]),
+    /** Room name, file id, counter name or URL. */
     source: z.string(),
     title: z.string(),
     excerpt: z.string(),

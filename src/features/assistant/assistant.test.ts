@@ -203,6 +203,13 @@ describe("POST /api/assistant/chat (offline provider)", () => {
       .join("");
     expect(answer).toContain("The counter visits is at 7.");
   });
+
+  it("tries to preview a link in the question, and answers without it when there is none", async () => {
+    const { events } = await ask(ada.client, { message: "What is at http://10.0.0.1/secret about the launch?" });
+    const tool = events.find((e) => e.event === "tool" && e.data.name === "preview_link" && e.data.phase === "end");
+    expect(tool?.data).toMatchObject({ results: 0 });
+    expect(events.at(-1)?.event).toBe("done");
+  });
 });
 
 describe("bad requests", () => {

@@ -390,10 +390,22 @@ export class FileRepository {
   }
 
   /** Makes an analysed file findable by the assistant (FTS5 over name, summary and keywords). */
-  async indexForSearch(record: Pick<FileRecord, "id" | "ownerId" | "name">, analysis: FileAnalysis | null): Promise<void> {
-    const summary = analysis?.kind === "text" ? analysis.summary : analysis?.kind === "image" ? `${analysis.format} image ${analysis.width}×${analysis.height}` : "";
+  async indexForSearch(
+    record: Pick<FileRecord, "id" | "ownerId" | "name">,
+    analysis: FileAnalysis | null,
+  ): Promise<void> {
+    const summary =
+      analysis?.kind === "text"
+        ? analysis.summary
+        : analysis?.kind === "image"
+          ? `${analysis.format} image ${analysis.width}×${analysis.height}`
+          : "";
     const keywords =
-      analysis?.kind === "text" ? analysis.keywords.join(" ") : analysis?.kind === "image" ? analysis.labels.map((l) => l.label).join(" ") : "";
+      analysis?.kind === "text"
+        ? analysis.keywords.join(" ")
+        : analysis?.kind === "image"
+          ? analysis.labels.map((l) => l.label).join(" ")
+          : "";
     await this.#db.batch([
       this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(record.id),
       this.#db
@@ -411,7 +423,12 @@ export class FileRepository {
       )
       .bind(match, ownerId, limit)
       .all<{ file_id: string; name: string; summary: string; keywords: string }>();
-    return rows.results.map((row) => ({ fileId: row.file_id, name: row.name, summary: row.summary, keywords: row.keywords }));
+    return rows.results.map((row) => ({
+      fileId: row.file_id,
+      name: row.name,
+      summary: row.summary,
+      keywords: row.keywords,
+    }));
   }
 
   // ---- outbox

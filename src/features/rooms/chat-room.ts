@@ -3,6 +3,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { randomToken, sha256Hex } from "../../kit/crypto";
 import { decide, type GcraState } from "../../kit/pacing";
+import { linkPreview, linksIn } from "../previews/link-previews";
 import { MessageStore } from "./message-store";
 import {
   type ChatMessage,
@@ -226,6 +227,9 @@ export class ChatRoom extends DurableObject<Env> {
     }
     if (stored.duplicate) return;
     this.#broadcast({ type: "message", message: stored.message });
+    if (!stored.duplicate && linksIn(stored.message.text).length > 0) {
+      this.ctx.waitUntil(this.#deliverPreviews(stored.message));
+    }
     if (stored.message.id % 100 === 0) this.store.enforceRetention(this.#retention());
   }
 
@@ -281,6 +285,14 @@ export class ChatRoom extends DurableObject<Env> {
       if (attachment) members.set(attachment.member.userId, attachment.member);
     }
     return [...members.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /** Previews of a new message's links (cached in KV), sent to everyone in the room once known. */
+  async #deliverPreviews(message: ChatMessage): Promise<void> {
+    for (const url of linksIn(message.text, 2)) {
+      const preview = await linkPreview(this.env, url).catch(() => null);
+      this.#broadcast({ type: "preview", messageId: message.id, url, preview });
+    }
   }
 
   #send(ws: WebSocket, frame: ServerFrame): void {

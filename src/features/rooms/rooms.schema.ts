@@ -55,6 +55,14 @@ export const ERROR_CODES = [
   "resume-too-far",
 ] as const;
 
+export interface RoomLinkPreview {
+  url: string;
+  title: string | null;
+  description: string | null;
+  image: string | null;
+  siteName: string | null;
+}
+
 /** server → client */
 export type ServerFrame =
   | { type: "welcome"; you: Member; room: string; roster: Member[]; history: ChatMessage[]; lastId: number }
@@ -63,6 +71,8 @@ export type ServerFrame =
   | { type: "typing"; member: Member }
   | { type: "ack"; clientMessageId: string; id: number; duplicate: boolean }
   | { type: "resumed"; lastId: number; count: number }
+  /** After a message with a link: its preview, or null when there is none (or the network does not allow it). */
+  | { type: "preview"; messageId: number; url: string; preview: RoomLinkPreview | null }
   | {
       type: "error";
       code: (typeof ERROR_CODES)[number];

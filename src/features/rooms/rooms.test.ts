@@ -133,6 +133,24 @@ describe("messages", () => {
     b.ws.close();
   });
 
+  it("follows a message with a link by that link's preview, or a clean null when there is none", async () => {
+    const a = await connect(alice.client, "links");
+    const b = await connect(bob.client, "links");
+    // A private address: the unfurl service refuses it without touching the network (and so would any
+    // unreachable host here, offline).
+    a.send({ type: "message", text: "metadata at http://169.254.169.254/latest please" });
+    const message = await b.next(isMessage("metadata at http://169.254.169.254/latest please"));
+    const preview = await b.next((f) => f.type === "preview");
+    expect(preview).toEqual({
+      type: "preview",
+      messageId: (message.message as ChatMessage).id,
+      url: "http://169.254.169.254/latest",
+      preview: null,
+    });
+    a.ws.close();
+    b.ws.close();
+  });
+
   it("stores a retried client message id once", async () => {
     const a = await connect(alice.client, "retry");
     a.send({ type: "message", text: "only once", clientMessageId: "dup-1" });

@@ -1,6 +1,6 @@
 // A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox retried until
 // acknowledged, a heartbeat that notices dead connections, and an honest connection state for the UI.
-import type { ChatMessage, Member, ServerFrame } from "../../features/rooms/rooms.schema";
+import type { ChatMessage, Member, RoomLinkPreview, ServerFrame } from "../../features/rooms/rooms.schema";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -21,6 +21,8 @@ export interface RoomClientEvents {
   message?: (message: ChatMessage) => void;
   presence?: (roster: Member[]) => void;
   typing?: (member: Member) => void;
+  /** A link preview for a message (null: the link has none, or the network did not allow one). */
+  preview?: (messageId: number, url: string, preview: RoomLinkPreview | null) => void;
   refused?: (clientMessageId: string | undefined, reason: string) => void;
   /** Too much was missed while away: reload history over HTTP. */
   gap?: () => void;
@@ -135,6 +137,9 @@ export function createRoomClient(options: RoomClientOptions) {
         break;
       case "typing":
         options.on.typing?.(frame.member);
+        break;
+      case "preview":
+        options.on.preview?.(frame.messageId, frame.url, frame.preview);
         break;
       case "error":
         if (frame.code === "resume-too-far") options.on.gap?.();

@@ -1,6 +1,6 @@
 // A live room: messages, presence, typing, scroll back through history, and a visible connection state.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { ChatMessage, HistoryPage, Member } from "../../features/rooms/rooms.schema";
+import type { ChatMessage, HistoryPage, Member, RoomLinkPreview } from "../../features/rooms/rooms.schema";
 import { api } from "../lib/api";
 import { type ConnectionState, createRoomClient } from "../lib/room-client";
 
@@ -13,6 +13,7 @@ const STATE_TEXT: Record<ConnectionState, string> = {
 
 export function RoomPage({ room }: { room: string }) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [previews, setPreviews] = useState<Record<number, { url: string; preview: RoomLinkPreview | null }[]>>({});
   const [roster, setRoster] = useState<Member[]>([]);
   const [state, setState] = useState<ConnectionState>("connecting");
   const [retryIn, setRetryIn] = useState<number | undefined>();
@@ -45,6 +46,11 @@ export function RoomPage({ room }: { room: string }) {
         },
         message: (m) => merge([m]),
         presence: setRoster,
+        preview: (messageId, link, preview) =>
+          setPreviews((current) => ({
+            ...current,
+            [messageId]: [...(current[messageId] ?? []).filter((p) => p.url !== link), { url: link, preview }],
+          })),
         typing: (member) => {
           if (member.userId === me.current) return;
           setTyping(`${member.displayName} is typing…`);
@@ -124,6 +130,26 @@ export function RoomPage({ room }: { room: string }) {
             <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString()}</time>
             <br />
             {m.text}
+            {previews[m.id]?.map(({ url, preview }) =>
+              preview ? (
+                <a
+                  key={url}
+                  className="link-preview"
+                  href={url}
+                  target="_blank"
+                  rel="noopener noreferrer nofollow"
+                  data-testid="link-preview"
+                >
+                  <strong>{preview.title ?? preview.siteName ?? url}</strong>
+                  {preview.description && <span>{preview.description}</span>}
+                  <span className="hint">{preview.siteName ?? new URL(url).hostname}</span>
+                </a>
+              ) : (
+                <span key={url} className="hint link-preview none" data-testid="no-preview">
+                  No preview for {new URL(url).hostname}
+                </span>
+              ),
+            )}
           </p>
         ))}
       </div>

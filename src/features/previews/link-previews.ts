@@ -1,0 +1,54 @@
+// Link previews through the UNFURL service binding, cached in KV: a day for a preview, 5 minutes for a miss.
+import { z } from "@hono/zod-openapi";
+import { CacheService } from "../../kit/cache";
+import { sha256Hex } from "../../kit/crypto";
+import type { PreviewResult } from "../../unfurl";
+import { CACHE_NAMESPACES } from "../admin/caches";
+import { recordCacheEvent } from "../admin/metrics.service";
+
+export const LinkPreviewSchema = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  image: z.string().nullable(),
+  siteName: z.string().nullable(),
+});
+export type LinkPreviewView = z.infer<typeof LinkPreviewSchema>;
+
+/** http(s) links in a text, at most `max`, without trailing punctuation. */
+export function linksIn(text: string, max = 3): string[] {
+  const found = text.match(/\bhttps?:\/\/[^\s<>"']{1,2000}/gi) ?? [];
+  return [...new Set(found.map((url) => url.replace(/[.,;:!?)\]]+$/, "")))].slice(0, max);
+}
+
+export interface PreviewDeps {
+  /** Runs the service call (e.g. through a lane and the subrequest budget). */
+  call?: <T>(task: () => Promise<T>) => Promise<T>;
+  defer?: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * The preview of `url`, or null when there is none (refused, unreachable, not HTML, no metadata). Misses are
+ * cached too, for a shorter time, so a dead link costs one fetch per 5 minutes rather than one per mention.
+ */
+export async function linkPreview(env: Pick<Env, "CACHE" | "UNFURL">, url: string, deps: PreviewDeps = {}) {
+  const cache = new CacheService({
+    kv: env.CACHE,
+    namespace: "previews",
+    ...CACHE_NAMESPACES.previews,
+    defer: deps.defer,
+    onEvent: recordCacheEvent,
+  });
+  const call = deps.call ?? (<T>(task: () => Promise<T>) => task());
+  return cache.getOrSet(
+    await sha256Hex(url),
+    async () => {
+      // RPC results are typed as stubs; the service returns plain data.
+      const result = (await call(() => env.UNFURL.preview(url) as unknown as Promise<PreviewResult>)) as PreviewResult;
+      if (!result.ok) return null;
+      const { preview } = result;
+      return preview.title || preview.description ? preview : null;
+    },
+    LinkPreviewSchema,
+  );
+}
