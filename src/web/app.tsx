@@ -2,6 +2,7 @@
 
 import { navigate, onLinkClick, usePath } from "./lib/router";
 import { SessionProvider, useSession } from "./lib/session";
+import { AssistantPage } from "./pages/assistant-page";
 import { FilesPage } from "./pages/files-page";
 import { HomePage } from "./pages/home-page";
 import { RoomPage } from "./pages/room-page";
@@ -31,6 +32,7 @@ function Page({ path }: { path: string }) {
   if (room) return <RoomPage key={room} room={room} />;
   if (path === "/settings") return <SettingsPage />;
   if (path === "/files") return <FilesPage />;
+  if (path === "/assistant") return <AssistantPage />;
   return (
     <p>
       There is no page here.{" "}
@@ -56,9 +58,14 @@ function Shell() {
             Rooms
           </a>
           {user && (
-            <a href="/files" onClick={onLinkClick}>
-              Files
-            </a>
+            <>
+              <a href="/files" onClick={onLinkClick}>
+                Files
+              </a>
+              <a href="/assistant" onClick={onLinkClick}>
+                Assistant
+              </a>
+            </>
           )}
           <a href="/api/docs">API reference</a>
           {user ? (

@@ -1,0 +1,268 @@
+// The assistant: ask about my rooms and files, watch the steps and the answer stream in, stop it, revisit past ones.
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import type { Citation } from "../../features/assistant/assistant.schema";
+import { ApiError, api, describeProblem, type ProblemBody } from "../lib/api";
+import { formatTime } from "../lib/format";
+import { onLinkClick } from "../lib/router";
+import { readSse } from "../lib/sse-client";
+
+interface Step {
+  name: string;
+  state: "running" | "done" | "failed";
+  ms?: number;
+  results?: number;
+}
+
+interface Turn {
+  key: string;
+  question: string;
+  answer: string;
+  steps: Step[];
+  citations: Citation[];
+  state: "streaming" | "complete" | "stopped" | "failed";
+  error?: string;
+}
+
+interface ConversationSummary {
+  id: string;
+  title: string;
+  updatedAt: string;
+}
+
+const TOOL_NAMES: Record<string, string> = {
+  search_messages: "Searching room messages",
+  search_files: "Searching your files",
+  read_room: "Reading the room",
+  read_counter: "Reading the counter",
+  preview_link: "Previewing the link",
+};
+
+function Citations({ citations }: { citations: Citation[] }) {
+  if (citations.length === 0) return null;
+  return (
+    <ol className="citations" aria-label="Sources">
+      {citations.map((c) => (
+        <li key={c.index} value={c.index}>
+          <a href={c.href} onClick={c.href.startsWith("/") && !c.href.startsWith("/api/") ? onLinkClick : undefined}>
+            {c.title}
+          </a>
+          <span className="hint"> — {c.excerpt.slice(0, 160)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function AssistantPage() {
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [conversationId, setConversationId] = useState<string | undefined>();
+  const [conversations, setConversations] = useState<ConversationSummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  const streaming = turns.at(-1)?.state === "streaming";
+
+  const loadConversations = useCallback(async () => {
+    try {
+      setConversations(
+        (await api<{ conversations: ConversationSummary[] }>("/api/assistant/conversations")).conversations,
+      );
+    } catch {}
+  }, []);
+  useEffect(() => {
+    void loadConversations();
+  }, [loadConversations]);
+
+  const update = (change: (turn: Turn) => Turn) =>
+    setTurns((all) => [...all.slice(0, -1), ...all.slice(-1).map(change)]);
+
+  const ask = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const question = String(new FormData(form).get("question") ?? "").trim();
+    if (!question) {
+      setError("Type a question first.");
+      return;
+    }
+    if (question.length > 4_000) {
+      setError("Questions are limited to 4 000 characters.");
+      return;
+    }
+    setError(null);
+    form.reset();
+    const history = turns
+      .filter((t) => t.state === "complete")
+      .slice(-5)
+      .flatMap((t) => [
+        { role: "user" as const, content: t.question },
+        { role: "assistant" as const, content: t.answer.slice(0, 4_000) },
+      ]);
+    setTurns((all) => [
+      ...all,
+      { key: crypto.randomUUID(), question, answer: "", steps: [], citations: [], state: "streaming" },
+    ]);
+    const abort = new AbortController();
+    controller.current = abort;
+    try {
+      const res = await fetch("/api/assistant/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify({ message: question, history, ...(conversationId ? { conversationId } : {}) }),
+        signal: abort.signal,
+      });
+      if (!res.ok || !res.body) {
+        const problem = (await res.json().catch(() => ({}))) as ProblemBody;
+        throw new ApiError(res.status, problem);
+      }
+      let ended = false;
+      await readSse(res.body, ({ event: name, data }) => {
+        const d = data as Record<string, unknown>;
+        if (name === "status" && typeof d.conversationId === "string") setConversationId(d.conversationId);
+        if (name === "tool") {
+          update((t) => {
+            const steps = t.steps.filter((s) => s.name !== d.name);
+            const state = d.phase === "start" ? "running" : d.error ? "failed" : "done";
+            return {
+              ...t,
+              steps: [...steps, { name: String(d.name), state, ms: d.ms as number, results: d.results as number }],
+            };
+          });
+        }
+        if (name === "citation") update((t) => ({ ...t, citations: [...t.citations, data as Citation] }));
+        if (name === "content") update((t) => ({ ...t, answer: t.answer + String(d.delta ?? "") }));
+        if (name === "done") {
+          ended = true;
+          update((t) => ({ ...t, state: "complete" }));
+        }
+        if (name === "error") {
+          ended = true;
+          update((t) => ({ ...t, state: "failed", error: `${String(d.message)} (reference ${String(d.requestId)})` }));
+        }
+      });
+      if (!ended) update((t) => ({ ...t, state: "failed", error: "The answer was cut off." }));
+    } catch (e) {
+      if (abort.signal.aborted) update((t) => ({ ...t, state: "stopped" }));
+      else
+        update((t) => ({ ...t, state: "failed", error: e instanceof ApiError ? e.message : describeProblem(0, {}) }));
+    } finally {
+      controller.current = null;
+      void loadConversations();
+    }
+  };
+
+  const open = async (id: string) => {
+    try {
+      const { messages } = await api<{
+        messages: { role: "user" | "assistant"; content: string; citations: Citation[]; status: Turn["state"] }[];
+      }>(`/api/assistant/conversations/${id}`);
+      const loaded: Turn[] = [];
+      for (const m of messages) {
+        if (m.role === "user") {
+          loaded.push({
+            key: crypto.randomUUID(),
+            question: m.content,
+            answer: "",
+            steps: [],
+            citations: [],
+            state: "complete",
+          });
+        } else {
+          const last = loaded.at(-1);
+          if (last) Object.assign(last, { answer: m.content, citations: m.citations, state: m.status });
+        }
+      }
+      setTurns(loaded);
+      setConversationId(id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <div className="assistant">
+      <aside className="card" aria-labelledby="past-heading">
+        <h2 id="past-heading">Conversations</h2>
+        <button
+          type="button"
+          onClick={() => {
+            setTurns([]);
+            setConversationId(undefined);
+          }}
+        >
+          New conversation
+        </button>
+        {conversations.length === 0 && <p className="hint">None yet.</p>}
+        <ul className="list">
+          {conversations.map((c) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => void open(c.id)}
+                aria-current={c.id === conversationId}
+              >
+                {c.title}
+              </button>
+              <span className="hint"> {formatTime(c.updatedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <section aria-labelledby="assistant-heading">
+        <h1 id="assistant-heading">Assistant</h1>
+        <p className="hint">Ask about your rooms and files, e.g. “what did we decide about the launch?”</p>
+        <div aria-live="polite" data-testid="turns">
+          {turns.map((t) => (
+            <article key={t.key} className="card turn" data-testid="turn" data-state={t.state}>
+              <p>
+                <strong>You:</strong> {t.question}
+              </p>
+              {t.steps.length > 0 && (
+                <ul className="steps" aria-label="Steps">
+                  {t.steps.map((s) => (
+                    <li key={s.name} data-state={s.state}>
+                      {TOOL_NAMES[s.name] ?? s.name}
+                      {s.state === "running"
+                        ? "…"
+                        : s.state === "failed"
+                          ? " — failed"
+                          : ` — ${s.results ?? 0} found in ${s.ms ?? 0} ms`}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="answer" data-testid="answer">
+                {t.answer || (t.state === "streaming" ? "…" : "")}
+              </p>
+              <Citations citations={t.citations} />
+              {t.state === "stopped" && <p className="hint">Stopped.</p>}
+              {t.error && (
+                <p role="alert" className="error">
+                  {t.error}
+                </p>
+              )}
+            </article>
+          ))}
+        </div>
+        <form onSubmit={(e) => void ask(e)} className="row">
+          <label className="grow">
+            <span className="sr-only">Question</span>
+            <input name="question" placeholder="Ask the assistant" maxLength={4_000} disabled={streaming} />
+          </label>
+          {streaming ? (
+            <button type="button" onClick={() => controller.current?.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit">Ask</button>
+          )}
+        </form>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}
