@@ -3,6 +3,7 @@ const BENCHMARKS = {
   limits: () => import("./limits.mjs"),
   rooms: () => import("./rooms.mjs"),
   files: () => import("./files.mjs"),
+  assistant: () => import("./assistant.mjs"),
 };
 
 const name = process.argv[2] ?? "limits";
