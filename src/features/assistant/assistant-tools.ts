@@ -1,6 +1,6 @@
 // The assistant's tools: search room messages and my files, read a named room and counters. Results are data.
 import { terms as termsOf } from "../../kit/ai";
-import type { Lanes, SubrequestBudget } from "../../kit/pacing";
+import type { Lanes, SubrequestBudget, TokenBucketQueue } from "../../kit/pacing";
 import { FileRepository } from "../files/file-repository";
 import { linkPreview, linksIn } from "../previews/link-previews";
 import { ROOM_NAME } from "../rooms/rooms.schema";
@@ -15,6 +15,8 @@ export interface ToolContext {
   question: string;
   lanes: Lanes;
   budget: SubrequestBudget;
+  /** Paces this answer's outbound calls (a token bucket: rate, burst, concurrency). */
+  pace: TokenBucketQueue;
   signal: AbortSignal;
 }
 
@@ -43,10 +45,10 @@ function scoreText(text: string, terms: readonly string[]): number {
   return terms.reduce((sum, term) => sum + (lower.includes(term) ? 1 : 0), 0);
 }
 
-/** Every call to a binding spends the budget and waits its turn in the binding's lane. */
+/** Every call to a binding spends the budget, waits its turn in the binding's lane, then for a token. */
 function call<T>(ctx: ToolContext, lane: string, what: string, task: () => Promise<T>): Promise<T> {
   ctx.budget.spend(what);
-  return ctx.lanes.run(lane, task, ctx.signal);
+  return ctx.lanes.run(lane, () => ctx.pace.run(task, ctx.signal), ctx.signal);
 }
 
 const searchMessages: Tool = {

@@ -8,7 +8,7 @@ import { createRouter } from "../../http/create-router";
 import { problem } from "../../http/problem-schema";
 import { type AiProvider, AiProviderError } from "../../kit/ai";
 import { AppError, errors } from "../../kit/errors";
-import { BudgetExceededError, createLanes, createSubrequestBudget } from "../../kit/pacing";
+import { BudgetExceededError, createLanes, createSubrequestBudget, createTokenBucketQueue } from "../../kit/pacing";
 import { createSseStream, SSE_HEADERS, type SseWriter } from "../../kit/sse";
 import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
 import { requireUser } from "../auth/session.middleware";
@@ -28,6 +28,8 @@ import { ConversationStore } from "./conversation-store";
 
 /** Concurrent calls per upstream within one answer. */
 const LANES = { d1: 3, rooms: 4, counters: 2, unfurl: 2 };
+/** Outbound calls of one answer: 20 a second after a burst of 10, at most 6 at once (the platform's connection cap). */
+const PACE = { ratePerSecond: 20, burst: 10, concurrency: 6 };
 
 interface Job {
   env: Env;
@@ -59,6 +61,7 @@ export async function produceAnswer(job: Job): Promise<void> {
     onWarn: (used, limit) => logger.warn("assistant subrequest budget at 80 %", { used, limit }),
   });
   const lanes = createLanes(LANES, 2);
+  const pace = createTokenBucketQueue(PACE);
   let answer = "";
   let citations: Citation[] = [];
   let status: "complete" | "stopped" | "failed" = "stopped";
@@ -68,7 +71,7 @@ export async function produceAnswer(job: Job): Promise<void> {
       provider: job.provider.name,
       conversationId: job.conversationId,
     });
-    const ctx: ToolContext = { env, userId: job.userId, question: job.request.message, lanes, budget, signal };
+    const ctx: ToolContext = { env, userId: job.userId, question: job.request.message, lanes, budget, pace, signal };
     const found = await Promise.all(
       TOOLS.filter((tool) => tool.wanted(ctx)).map(async (tool): Promise<Passage[]> => {
         const started = Date.now();
