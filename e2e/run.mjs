@@ -45,13 +45,17 @@ const browser = await chromium.launch({
   ],
 });
 const consoleErrors = [];
+/** Console errors a scenario provokes on purpose (e.g. the 403s it is testing), while that scenario runs. */
+const expectedConsole = [];
 
 async function newUser(label) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   page.on("console", (m) => {
     // A signed-out visit asks /api/auth/me and gets the documented 401; anything else is a real error.
-    if (m.type() === "error" && !/401 \(Unauthorized\)/.test(m.text())) consoleErrors.push(`${label}: ${m.text()}`);
+    if (m.type() !== "error" || /401 \(Unauthorized\)/.test(m.text())) return;
+    if (expectedConsole.some((pattern) => pattern.test(m.text()))) return;
+    consoleErrors.push(`${label}: ${m.text()}`);
   });
   await page.goto(`${base}/register`);
   await page.fill("input[name=displayName]", label);
@@ -282,6 +286,47 @@ try {
       await page.reload();
       await page.getByRole("button", { name: "What did we decide about the launch?" }).click();
       await page.locator("[data-testid=answer]", { hasText: "the launch is on Tuesday" }).waitFor({ timeout: 10_000 });
+    },
+  );
+
+  await check(
+    "admin: a member cannot reach admin pages; an admin turns the assistant off and on for everyone",
+    async () => {
+      expectedConsole.push(/403 \(Forbidden\)/);
+      try {
+        await bob.page.goto(`${base}/admin`);
+        await bob.page.locator("[data-testid=admin-refused]").waitFor({ timeout: 10_000 });
+        const apiStatus = await bob.page.evaluate(async () => (await fetch("/api/admin/metrics")).status);
+        assert(apiStatus === 403, `a member got ${apiStatus} from /api/admin/metrics`);
+
+        const page = ada.page;
+        await page.goto(`${base}/admin`);
+        await page.fill("input[name=name]", "assistant");
+        await page.fill("input[name=description]", "Turned off by the browser test");
+        await page.getByRole("button", { name: "Save flag" }).click();
+        await page.locator("[data-flag=assistant]", { hasText: "off" }).waitFor({ timeout: 10_000 });
+
+        await bob.page.goto(`${base}/assistant`);
+        await bob.page.fill("input[name=question]", "What did we decide about the launch?");
+        await bob.page.getByRole("button", { name: "Ask" }).click();
+        await bob.page.getByText("turned the assistant off").waitFor({ timeout: 10_000 });
+
+        await page.locator("[data-flag=assistant]").getByRole("button", { name: "Delete" }).click();
+        await page.locator("[data-flag=assistant]").waitFor({ state: "detached", timeout: 10_000 });
+        await bob.page.fill("input[name=question]", "What did we decide about the launch?");
+        await bob.page.getByRole("button", { name: "Ask" }).click();
+        await bob.page.locator("[data-testid=turn][data-state=complete]").waitFor({ timeout: 30_000 });
+
+        await page.getByRole("tab", { name: "Metrics" }).click();
+        await page.getByText("Cache hit ratio by namespace").waitFor({ timeout: 10_000 });
+        await page.screenshot({ path: path.join(shots, "admin-metrics.png"), fullPage: true });
+        await page.getByRole("tab", { name: "Files" }).click();
+        await page.getByText("Files by status").waitFor({ timeout: 10_000 });
+        await page.getByRole("tab", { name: "Users" }).click();
+        await page.getByText("Bob", { exact: true }).waitFor({ timeout: 10_000 });
+      } finally {
+        expectedConsole.pop();
+      }
     },
   );
 

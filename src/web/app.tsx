@@ -2,6 +2,7 @@
 
 import { navigate, onLinkClick, usePath } from "./lib/router";
 import { SessionProvider, useSession } from "./lib/session";
+import { AdminPage } from "./pages/admin-page";
 import { AssistantPage } from "./pages/assistant-page";
 import { FilesPage } from "./pages/files-page";
 import { HomePage } from "./pages/home-page";
@@ -33,6 +34,7 @@ function Page({ path }: { path: string }) {
   if (path === "/settings") return <SettingsPage />;
   if (path === "/files") return <FilesPage />;
   if (path === "/assistant") return <AssistantPage />;
+  if (path === "/admin") return <AdminPage />;
   return (
     <p>
       There is no page here.{" "}
@@ -65,6 +67,11 @@ function Shell() {
               <a href="/assistant" onClick={onLinkClick}>
                 Assistant
               </a>
+              {user.role === "admin" && (
+                <a href="/admin" onClick={onLinkClick}>
+                  Admin
+                </a>
+              )}
             </>
           )}
           <a href="/api/docs">API reference</a>

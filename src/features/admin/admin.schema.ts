@@ -23,5 +23,5 @@ export const MetricsSchema = z
 export type Metrics = z.infer<typeof MetricsSchema>;
 
 export const CacheNamespaceParamSchema = z
-  .enum(["users", "flags"])
+  .enum(["users", "flags", "files", "previews"])
   .openapi({ param: { name: "namespace", in: "path" } });

@@ -1,5 +1,10 @@
 // The D1 migrations this build expects, in order. system.test.ts checks the list against migrations/.
-export const EXPECTED_MIGRATIONS: readonly string[] = ["0001_users.sql", "0002_rooms.sql", "0003_files.sql", "0004_assistant.sql"];
+export const EXPECTED_MIGRATIONS: readonly string[] = [
+  "0001_users.sql",
+  "0002_rooms.sql",
+  "0003_files.sql",
+  "0004_assistant.sql",
+];
 
 export interface MigrationState {
   state: "current" | "pending" | "unavailable";
