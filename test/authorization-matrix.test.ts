@@ -60,6 +60,7 @@ const CASES: RouteCase[] = [
   { method: "POST", path: "/api/auth/logout", access: "user", request: () => ({ path: "/api/auth/logout" }) },
   { method: "GET", path: "/api/auth/session", access: "user", request: () => ({ path: "/api/auth/session" }) },
   { method: "GET", path: "/api/auth/me", access: "user", request: () => ({ path: "/api/auth/me" }) },
+  { method: "GET", path: "/api/auth/state", access: "public", request: () => ({ path: "/api/auth/state" }) },
   { method: "GET", path: "/api/sessions", access: "user", request: () => ({ path: "/api/sessions" }) },
   { method: "DELETE", path: "/api/sessions", access: "user", request: () => ({ path: "/api/sessions" }) },
   {

@@ -10,7 +10,7 @@ export const ChatRequestSchema = z
     message: z
       .string()
       .transform((text) => text.trim())
-      .pipe(z.string().min(1, "ask something").max(MAX_QUESTION)),
+      .pipe(z.string().min(1, "is empty").max(MAX_QUESTION, "is longer than 4 000 characters")),
     history: z
       .array(z.strictObject({ role: z.enum(["user", "assistant"]), content: z.string().max(MAX_QUESTION) }))
       .max(MAX_HISTORY)

@@ -1,5 +1,5 @@
 // Register, sign in, sign out, and who am I.
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
@@ -176,6 +176,28 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       c.header("Cache-Control", "private, no-store");
       return c.json(toPublicUser(await currentAccount(c)), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/auth/state",
+      tags,
+      summary: "Whether anyone is signed in here: the user, or null (always 200, so pages can ask without an error)",
+      security: [...SESSION_SECURITY, {}],
+      responses: { 200: json(z.object({ user: UserSchema.nullable() }), "The signed-in user, or null") },
+    }),
+    async (c) => {
+      c.header("Cache-Control", "private, no-store");
+      if (!c.get("principal")) return c.json({ user: null }, 200);
+      try {
+        return c.json({ user: toPublicUser(await currentAccount(c)) }, 200);
+      } catch (error) {
+        // An ended session (revoked, disabled, epoch bumped) is simply "signed out" here.
+        if (error instanceof AppError && error.status === 401) return c.json({ user: null }, 200);
+        throw error;
+      }
     },
   );
 

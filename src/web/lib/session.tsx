@@ -1,4 +1,4 @@
-// Who is signed in, for the whole UI: loaded from /api/auth/me, changed by sign-in and sign-out.
+// Who is signed in, for the whole UI: loaded from /api/auth/state, changed by sign-in and sign-out.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import type { User } from "../../features/auth/auth.schema";
 import { ApiError, api } from "./api";
@@ -19,7 +19,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      setUser(await api<User>("/api/auth/me"));
+      // Always 200: signed-out visitors get { user: null } rather than a 401 the console would report.
+      setUser((await api<{ user: User | null }>("/api/auth/state")).user);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       setUser(null);

@@ -1,6 +1,6 @@
 // The assistant: ask about my rooms and files, watch the steps and the answer stream in, stop it, revisit past ones.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { Citation } from "../../features/assistant/assistant.schema";
+import { ChatRequestSchema, type Citation } from "../../features/assistant/assistant.schema";
 import { ApiError, api, describeProblem, type ProblemBody } from "../lib/api";
 import { formatTime } from "../lib/format";
 import { onLinkClick } from "../lib/router";
@@ -78,15 +78,13 @@ export function AssistantPage() {
   const ask = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const question = String(new FormData(form).get("question") ?? "").trim();
-    if (!question) {
-      setError("Type a question first.");
+    // The API's own schema, so the page refuses exactly what the server would.
+    const checked = ChatRequestSchema.safeParse({ message: String(new FormData(form).get("question") ?? "") });
+    if (!checked.success) {
+      setError(`Your question ${checked.error.issues[0]?.message ?? "is not valid"}.`);
       return;
     }
-    if (question.length > 4_000) {
-      setError("Questions are limited to 4 000 characters.");
-      return;
-    }
+    const question = checked.data.message;
     setError(null);
     form.reset();
     const history = turns

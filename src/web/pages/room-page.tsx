@@ -2,6 +2,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessage, HistoryPage, Member, RoomLinkPreview } from "../../features/rooms/rooms.schema";
 import { api } from "../lib/api";
+import { markRead } from "../lib/read-marks";
 import { type ConnectionState, createRoomClient } from "../lib/room-client";
 
 const STATE_TEXT: Record<ConnectionState, string> = {
@@ -71,6 +72,12 @@ export function RoomPage({ room }: { room: string }) {
       roomClient.close();
     };
   }, [room, merge]);
+
+  // Everything shown here counts as read (for the unread counts on the rooms list).
+  useEffect(() => {
+    const newest = messages.at(-1)?.id;
+    if (me.current && newest) markRead(me.current, room, newest);
+  }, [messages, room]);
 
   useEffect(() => {
     if (olderBefore !== undefined || messages.length === 0) return;

@@ -1,12 +1,13 @@
 // The room list: message counts and who is online, and a form to open any room by name.
 import { type FormEvent, useEffect, useState } from "react";
-import type { RoomSummary } from "../../features/rooms/rooms.schema";
+import { ROOM_NAME, type RoomSummary } from "../../features/rooms/rooms.schema";
 import { api } from "../lib/api";
+import { lastRead } from "../lib/read-marks";
 import { navigate, onLinkClick } from "../lib/router";
-
-const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+import { useSession } from "../lib/session";
 
 export function RoomsPage() {
+  const { user } = useSession();
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
@@ -56,7 +57,11 @@ export function RoomsPage() {
               <strong>#{room.name}</strong>
             </a>{" "}
             <span className="hint">
-              {room.messageCount} messages · {room.online.length} online
+              {room.messageCount} messages
+              {user && room.messageCount > lastRead(user.id, room.name) ? (
+                <strong data-testid="unread"> · {room.messageCount - lastRead(user.id, room.name)} unread</strong>
+              ) : null}{" "}
+              · {room.online.length} online
               {room.online.length > 0 ? `: ${room.online.map((m) => m.displayName).join(", ")}` : ""}
             </span>
           </li>
