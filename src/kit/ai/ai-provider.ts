@@ -1,4 +1,4 @@
-// One interface for every AI provider: stream text, summarise, label an image, embed text.
+// One interface for every AI provider (stream text, summarise, label an image, embed text) and its error type.
 
 export type AiProviderName = "offline" | "workers-ai" | "openai";
 
@@ -10,6 +10,7 @@ export interface ChatMessage {
 export interface StreamTextInput {
   messages: ChatMessage[];
   maxTokens: number;
+  /** Aborting stops the iteration quietly and cancels the upstream request or stream. */
   signal?: AbortSignal;
 }
 
@@ -22,6 +23,7 @@ export interface TextAnalysis {
 
 export interface ImageLabel {
   label: string;
+  /** The model's confidence, 0–1. */
   score: number;
 }
 
@@ -29,26 +31,38 @@ export interface AiProvider {
   readonly name: AiProviderName;
   /** False for the offline provider: nothing it returns was produced by a model. */
   readonly generative: boolean;
-  /** Text deltas as the model produces them; stops (and cancels upstream) when `signal` aborts. */
+  /**
+   * Text deltas as the model produces them. Ends normally only when the model said it was done; a stream
+   * that breaks off or ends early throws `AiProviderError` after the deltas already yielded. Stops (and
+   * cancels upstream) when `signal` aborts.
+   */
   streamText(input: StreamTextInput): AsyncIterable<string>;
+  /** A summary and keywords; `maxSentences` (default 3) bounds extractive and instructed summaries. */
   summarize(text: string, options?: { maxSentences?: number }): Promise<TextAnalysis>;
+  /** At most 5 labels, best first; `[]` when the provider has no image model. */
   labelImage(bytes: Uint8Array): Promise<ImageLabel[]>;
+  /** One vector per input text, in order. */
   embed(texts: string[]): Promise<number[][]>;
 }
 
-/** The binding's shape as this module uses it (the generated `Ai` type satisfies it; tests pass doubles). */
+/** The Workers AI binding as this module uses it: the generated `Ai` type satisfies it, tests pass doubles. */
 export interface AiBinding {
   run(model: string, inputs: unknown, options?: unknown): Promise<unknown>;
 }
 
+export type AiProviderErrorKind = "unavailable" | "invalid-output" | "refused";
+
 /**
- * `unavailable`: transient (retry later). `invalid-output`: the provider answered something unusable.
- * `refused`: the provider cannot do this at all.
+ * `unavailable`: the provider failed or broke off (transient: retry later). `invalid-output`: it answered
+ * something unusable. `refused`: this provider cannot do this at all. Messages never carry credentials.
+ *
+ * @example
+ * if (error instanceof AiProviderError && error.kind === "unavailable") message.retry();
  */
 export class AiProviderError extends Error {
   constructor(
     message: string,
-    readonly kind: "unavailable" | "invalid-output" | "refused",
+    readonly kind: AiProviderErrorKind,
     options?: { cause?: unknown },
   ) {
     super(message, options);

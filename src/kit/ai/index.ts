@@ -1,7 +1,9 @@
+// The AI kit: one provider interface over Workers AI, OpenAI-compatible endpoints and an offline fallback.
 export {
   type AiBinding,
   type AiProvider,
   AiProviderError,
+  type AiProviderErrorKind,
   type AiProviderName,
   type ChatMessage,
   type ImageLabel,
@@ -9,8 +11,24 @@ export {
   type TextAnalysis,
 } from "./ai-provider";
 export { type AiProviderConfig, createAiProvider } from "./create-ai-provider";
-export { createOfflineProvider } from "./offline-provider";
-export { createOpenAiProvider, type OpenAiOptions } from "./openai-provider";
+export { createOfflineProvider, OFFLINE_NOTICE_CHUNKS } from "./offline-provider";
+export { createOpenAiProvider, OPENAI_SUMMARY_INPUT_CHARS, type OpenAiOptions } from "./openai-provider";
 export { sseData, sseDeltas } from "./sse-data";
-export { extractiveSummary, hashedEmbedding, splitSentences, terms, topKeywords } from "./text-statistics";
-export { createWorkersAiProvider, DEFAULT_WORKERS_AI_MODELS, type WorkersAiModels } from "./workers-ai-provider";
+export {
+  extractiveSummary,
+  HASHED_EMBEDDING_DIMENSIONS,
+  hashedEmbedding,
+  STOPWORDS,
+  SUMMARY_MAX_CHARS,
+  splitSentences,
+  terms,
+  topKeywords,
+  truncateText,
+} from "./text-statistics";
+export {
+  createWorkersAiProvider,
+  DEFAULT_WORKERS_AI_MODELS,
+  SUMMARY_INPUT_CHARS,
+  SUMMARY_MAX_TOKENS,
+  type WorkersAiModels,
+} from "./workers-ai-provider";

@@ -1,94 +1,104 @@
-// Workers AI through the AI binding: streamed chat, summarisation, image labels and embeddings, all validated.
-import { type AiBinding, type AiProvider, AiProviderError, type ImageLabel } from "./ai-provider";
+// Workers AI through the AI binding: streamed chat, summaries, image labels and embeddings, all validated.
+import { type AiBinding, type AiProvider, AiProviderError } from "./ai-provider";
+import { field, nonEmptyText, parseImageLabels, parseVectors } from "./internal/model-output";
 import { sseDeltas } from "./sse-data";
-import { topKeywords } from "./text-statistics";
+import { topKeywords, truncateText } from "./text-statistics";
 
 export interface WorkersAiModels {
+  /** Text generation with `{ messages, max_tokens, stream: true }`, streaming `data: {"response": …}` events. */
   text: string;
+  /** Summarisation: `{ input_text, max_length }` → `{ summary }`. */
   summary: string;
+  /** Image classification: `{ image: number[] }` → `[{ label, score }]`. */
   image: string;
+  /** Text embeddings: `{ text: string[] }` → `{ shape, data: number[][] }`. */
   embedding: string;
 }
 
-export const DEFAULT_WORKERS_AI_MODELS: WorkersAiModels = {
+export const DEFAULT_WORKERS_AI_MODELS: Readonly<WorkersAiModels> = {
   text: "@cf/meta/llama-3.1-8b-instruct",
   summary: "@cf/facebook/bart-large-cnn",
   image: "@cf/microsoft/resnet-50",
   embedding: "@cf/baai/bge-base-en-v1.5",
 };
 
-/** The summarisation model reads at most this much text. */
+/** The summarisation model reads at most this many characters of the text; the rest is ignored. */
 export const SUMMARY_INPUT_CHARS = 12_000;
 
-async function call(ai: AiBinding, model: string, inputs: unknown, options?: unknown): Promise<unknown> {
+/** The summarisation model's output cap, in tokens (its `max_length`). */
+export const SUMMARY_MAX_TOKENS = 256;
+
+/** Characters kept of a model's summary. */
+const SUMMARY_OUTPUT_CHARS = 2_000;
+
+/** Runs a model; any throw from the binding (capacity, network, unknown model) is `unavailable`. */
+async function run(ai: AiBinding, model: string, inputs: unknown, options?: unknown): Promise<unknown> {
   try {
-    return await ai.run(model, inputs, options);
+    return options === undefined ? await ai.run(model, inputs) : await ai.run(model, inputs, options);
   } catch (error) {
-    throw new AiProviderError(`${model} failed`, "unavailable", { cause: error });
+    throw new AiProviderError(`Workers AI model ${model} failed`, "unavailable", { cause: error });
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
+ * Workers AI models through the `AI` binding (defaults in `DEFAULT_WORKERS_AI_MODELS`). Keywords are not
+ * generated: no model here returns them, so `summarize` extracts them from the text it sent (`topKeywords`).
+ * A binding that throws gives `AiProviderError("unavailable")`; an answer that fails validation gives
+ * `AiProviderError("invalid-output")`.
+ *
  * @example
  * const ai = createWorkersAiProvider(env.AI);
  * for await (const delta of ai.streamText({ messages, maxTokens: 512, signal })) write(delta);
  */
 export function createWorkersAiProvider(ai: AiBinding, models: Partial<WorkersAiModels> = {}): AiProvider {
-  const model = { ...DEFAULT_WORKERS_AI_MODELS, ...models };
+  const model: WorkersAiModels = { ...DEFAULT_WORKERS_AI_MODELS, ...models };
   return {
     name: "workers-ai",
     generative: true,
     async *streamText(input) {
-      const stream = await call(ai, model.text, {
-        messages: input.messages,
-        max_tokens: input.maxTokens,
-        stream: true,
-      });
-      if (!(stream instanceof ReadableStream)) throw new AiProviderError("the model did not stream", "invalid-output");
-      yield* sseDeltas(stream as ReadableStream<Uint8Array>, input.signal, (event) =>
-        isRecord(event) ? event.response : undefined,
-      );
+      const signal = input.signal;
+      if (signal?.aborted) return;
+      let stream: unknown;
+      try {
+        // The binding takes a signal too, so an abort also stops the upstream request.
+        const inputs = { messages: input.messages, max_tokens: input.maxTokens, stream: true };
+        stream = await run(ai, model.text, inputs, signal ? { signal } : undefined);
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+      if (!(stream instanceof ReadableStream)) {
+        throw new AiProviderError(`Workers AI model ${model.text} did not stream`, "invalid-output");
+      }
+      yield* sseDeltas(stream as ReadableStream<Uint8Array>, signal, (event) => field(event, "response"));
     },
     async summarize(text) {
-      const input = text.slice(0, SUMMARY_INPUT_CHARS);
-      const output = await call(ai, model.summary, { input_text: input, max_length: 256 });
-      if (!isRecord(output) || typeof output.summary !== "string" || output.summary.trim() === "") {
-        throw new AiProviderError("the summary model returned no summary", "invalid-output");
+      const input = truncateText(text, SUMMARY_INPUT_CHARS);
+      const output = await run(ai, model.summary, { input_text: input, max_length: SUMMARY_MAX_TOKENS });
+      const summary = nonEmptyText(field(output, "summary"));
+      if (summary === null) {
+        throw new AiProviderError(`Workers AI model ${model.summary} returned no summary`, "invalid-output");
       }
-      // Keywords are extracted, not generated: the summary model has no keyword output.
-      return { summary: output.summary.trim(), keywords: topKeywords(input, 8), generative: true };
+      return {
+        summary: truncateText(summary, SUMMARY_OUTPUT_CHARS),
+        keywords: topKeywords(input, 8),
+        generative: true,
+      };
     },
     async labelImage(bytes) {
-      const output = await call(ai, model.image, { image: [...bytes] });
-      if (!Array.isArray(output)) throw new AiProviderError("the image model returned no labels", "invalid-output");
-      const labels: ImageLabel[] = [];
-      for (const item of output) {
-        if (!isRecord(item) || typeof item.label !== "string" || typeof item.score !== "number") {
-          throw new AiProviderError("the image model returned a malformed label", "invalid-output");
-        }
-        if (item.score < 0 || item.score > 1) throw new AiProviderError("label score out of range", "invalid-output");
-        labels.push({ label: item.label.slice(0, 128), score: item.score });
+      const labels = parseImageLabels(await run(ai, model.image, { image: Array.from(bytes) }));
+      if (labels === null) {
+        throw new AiProviderError(`Workers AI model ${model.image} returned malformed labels`, "invalid-output");
       }
-      return labels.sort((a, b) => b.score - a.score).slice(0, 5);
+      return labels;
     },
     async embed(texts) {
-      const output = await call(ai, model.embedding, { text: texts });
-      const data = isRecord(output) ? output.data : undefined;
-      if (
-        !Array.isArray(data) ||
-        data.length !== texts.length ||
-        !data.every(
-          (row) =>
-            Array.isArray(row) && row.length > 0 && row.every((x) => typeof x === "number" && Number.isFinite(x)),
-        )
-      ) {
-        throw new AiProviderError("the embedding model returned malformed vectors", "invalid-output");
+      if (texts.length === 0) return [];
+      const vectors = parseVectors(field(await run(ai, model.embedding, { text: texts }), "data"), texts.length);
+      if (vectors === null) {
+        throw new AiProviderError(`Workers AI model ${model.embedding} returned malformed vectors`, "invalid-output");
       }
-      return data as number[][];
+      return vectors;
     },
   };
 }
