@@ -4,6 +4,7 @@ import type { User } from "../../features/auth/auth.schema";
 import type { UserStatsView } from "../../features/files/files.schema";
 import { api } from "../lib/api";
 import { formatBytes, formatTime } from "../lib/format";
+import { onLinkClick } from "../lib/router";
 import { useSession } from "../lib/session";
 
 interface SessionView {
@@ -19,11 +20,12 @@ export function SettingsPage() {
   const [sessions, setSessions] = useState<SessionView[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [stats, setStats] = useState<UserStatsView | null>(null);
+  const [statsError, setStatsError] = useState<string | null>(null);
 
   useEffect(() => {
     api<UserStatsView>("/api/users/me/stats")
       .then(setStats)
-      .catch(() => setStats(null));
+      .catch((e: unknown) => setStatsError(e instanceof Error ? e.message : String(e)));
   }, []);
 
   const loadSessions = useCallback(async () => {
@@ -145,15 +147,24 @@ export function SettingsPage() {
             <dt>Files stored</dt>
             <dd data-testid="stats-files">{stats.files}</dd>
             <dt>Space used</dt>
-            <dd>{formatBytes(stats.bytes)}</dd>
+            <dd data-testid="stats-bytes">{formatBytes(stats.bytes)}</dd>
             <dt>Uploads ever</dt>
             <dd>{stats.uploads}</dd>
             <dt>Last upload</dt>
             <dd>{formatTime(stats.lastUploadAt)}</dd>
           </dl>
+        ) : statsError ? (
+          <p role="alert" className="error">
+            {statsError}
+          </p>
         ) : (
           <p aria-busy="true">Loading…</p>
         )}
+        <p className="hint">
+          <a href="/files" onClick={onLinkClick}>
+            Manage my files
+          </a>
+        </p>
       </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
