@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { registerAndSignIn, startDevServer, writeReport } from "./lib.mjs";
+import { treeRssByName } from "./proc.mjs";
 
 const MB = 1_000_000;
 const MIB = 1024 * 1024;
@@ -11,37 +12,6 @@ const PART = 16 * MIB;
 const PARALLEL_PARTS = 4;
 /** 1 MB and 100 MB in one request; 250 MB and 1 GB multipart (the pair shows whether memory follows file size). */
 const SIZES = (process.env.BENCH_FILE_SIZES ?? "1,100,250,1000").split(",").map(Number);
-
-/** Resident memory (bytes) of a process and all its descendants, from /proc, in total and by program name. */
-function treeRssByName(rootPid) {
-  const children = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch {}
-  }
-  let total = 0;
-  const byName = {};
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop();
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const match = /VmRSS:\s+(\d+) kB/.exec(status);
-      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? "?";
-      if (match) {
-        total += Number(match[1]) * 1024;
-        byName[name] = (byName[name] ?? 0) + Number(match[1]) * 1024;
-      }
-    } catch {}
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return { total, byName };
-}
 
 /** Peak of the whole tree and of each program (Vite's node, workerd), sampled every 100 ms. */
 function sampler(pid) {

@@ -1,9 +1,7 @@
 // Benchmark helpers: build the bench Worker, start it in Miniflare (workerd directly, no dev proxy),
 // and drive load with a bounded number of requests.
-import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";

@@ -111,12 +111,8 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const record = await createMultipart(uploadContext(c), c.req.valid("json"));
-      const upload = await describeUpload(uploadContext(c), record.id);
       c.header("Location", `/api/files/uploads/${record.id}`);
-      return c.json(
-        { file: toView(upload.record), partSize: upload.partSize, partCount: upload.partCount, parts: upload.parts },
-        201,
-      );
+      return c.json(await uploadView(c, record.id), 201);
     },
   );
 
@@ -132,12 +128,9 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
       responses: { 200: json(MultipartUploadSchema, "The upload"), ...FILE_ERRORS },
     }),
     async (c) => {
-      const upload = await describeUpload(uploadContext(c), c.req.valid("param").id);
+      const upload = await uploadView(c, c.req.valid("param").id);
       c.header("Cache-Control", "private, no-store");
-      return c.json(
-        { file: toView(upload.record), partSize: upload.partSize, partCount: upload.partCount, parts: upload.parts },
-        200,
-      );
+      return c.json(upload, 200);
     },
   );
 
