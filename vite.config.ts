@@ -9,6 +9,9 @@ export default defineConfig({
     react(),
     cloudflare({
       configPath: "./wrangler.jsonc",
+      // OUTPOST_LOG_LEVEL overrides the Worker's LOG_LEVEL for one run (the benchmarks run at `warn`).
+      config: (worker) =>
+        process.env.OUTPOST_LOG_LEVEL ? { vars: { ...worker.vars, LOG_LEVEL: process.env.OUTPOST_LOG_LEVEL } } : {},
       auxiliaryWorkers: [{ configPath: "./src/unfurl/wrangler.jsonc" }],
       // Offline by default: Workers AI is remote-only, so development uses AI_PROVIDER=offline.
       remoteBindings: false,

@@ -33,7 +33,7 @@ export async function buildWorkers() {
 }
 
 /** Outpost's bindings from wrangler.jsonc, served by workerd through Miniflare's programmatic API. */
-export async function startMiniflare(vars = {}) {
+export async function startMiniflare(vars = {}, { countRoomStorage = false } = {}) {
   await buildWorkers();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.jsonc"));
   const {
@@ -57,6 +57,7 @@ export async function startMiniflare(vars = {}) {
           durableObjects: {
             ...options.durableObjects,
             RATE_LIMITER: { className: "CountingRateLimiter", useSQLite: true },
+            ...(countRoomStorage ? { CHAT_ROOM: { className: "CountingChatRoom", useSQLite: true } } : {}),
           },
         },
         {
@@ -148,7 +149,7 @@ export async function writeReport(name, report) {
 }
 
 /** `npm run dev` as a user runs it, with its own state directory. */
-export const startDevServer = (name) => startSharedDevServer(`bench-${name}`);
+export const startDevServer = (name, options) => startSharedDevServer(`bench-${name}`, options);
 
 /** Registers an account and signs it in for a bearer token (as an API client would). */
 export async function registerAndSignIn(base, label) {

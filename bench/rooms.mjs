@@ -1,10 +1,14 @@
 // `npm run bench -- rooms`: N clients in one room through the real dev server (`npm run dev`), steady and
 // bursty traffic, and a capacity sweep at N = 200. Writes bench/results/rooms.json.
+// BENCH_VIA=miniflare runs the same against workerd directly (no Vite proxy); BENCH_ONLY=name,name picks scenarios.
 import os from "node:os";
 import path from "node:path";
+import WebSocket from "ws";
 import { registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
+import { cpuSpent, treeCpuSecondsByName } from "./proc.mjs";
 
 const USERS = 10;
+const DRAIN_MS = 10_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function accounts(base) {
@@ -14,27 +18,34 @@ async function accounts(base) {
 }
 
 /** Opens `n` sockets (spread over the accounts) to `room`; resolves once every one has its welcome. */
-async function openClients(base, tokens, room, n, onFrame) {
+async function openClients(base, tokens, room, n, onFrame, deflate = false) {
   const url = `${base.replace("http", "ws")}/api/rooms/${room}/ws`;
-  return Promise.all(
-    Array.from(
-      { length: n },
-      (_, i) =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${tokens[i % tokens.length]}` } });
-          const timer = setTimeout(() => reject(new Error("welcome timeout")), 30_000);
-          ws.onmessage = (event) => {
-            const frame = JSON.parse(event.data);
-            if (frame.type === "welcome") {
-              clearTimeout(timer);
-              resolve(ws);
-            }
-            onFrame(i, frame);
-          };
-          ws.onerror = () => reject(new Error("socket error"));
-        }),
-    ),
-  );
+  const open = (i) =>
+    new Promise((resolve, reject) => {
+      // `ws` rather than Node's built-in WebSocket: the client must cost less than the room it measures.
+      // permessage-deflate only when a scenario asks for it (to show what the dev server's proxy pays).
+      const ws = new WebSocket(url, {
+        headers: { Authorization: `Bearer ${tokens[i % tokens.length]}`, Origin: base },
+        perMessageDeflate: deflate,
+      });
+      const timer = setTimeout(() => reject(new Error("welcome timeout")), 30_000);
+      ws.on("message", (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === "welcome") {
+          clearTimeout(timer);
+          resolve(ws);
+          return;
+        }
+        onFrame(i, frame);
+      });
+      ws.on("error", (error) => reject(error));
+    });
+  const sockets = [];
+  // Twenty handshakes at a time: a connection storm is not what this measures.
+  for (let i = 0; i < n; i += 20) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(20, n - i) }, (_, k) => open(i + k)))));
+  }
+  return sockets;
 }
 
 function percentile(sorted, p) {
@@ -43,39 +54,48 @@ function percentile(sorted, p) {
     : null;
 }
 
-/** One scenario: `rate` messages/s in total for `seconds` (or `burst` messages per client at once). */
-async function scenario(base, tokens, { name, clients, rate = 0, seconds = 5, burst = 0 }) {
+/**
+ * One scenario: `rate` messages/s in total for `seconds`, spread round-robin over the clients, or `burst`
+ * messages from every client at once. Latency runs from send until every *other* client has the message.
+ */
+async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seconds = 5, burst = 0, deflate = false }) {
   const room = `bench-${name}-${Date.now()}`;
-  const sent = new Map(); // text → { at, remaining }
+  const pending = new Map(); // text → { at, remaining }
   const latencies = [];
   let deliveries = 0;
   let refused = 0;
+  let otherErrors = 0;
   let acks = 0;
-  const onFrame = (_client, frame) => {
+  const onFrame = (client, frame) => {
     if (frame.type === "message") {
       deliveries++;
-      const entry = sent.get(frame.message.text);
-      if (entry) {
+      const entry = pending.get(frame.message.text);
+      if (entry && entry.sender !== client) {
         entry.remaining--;
         if (entry.remaining === 0) {
           latencies.push(performance.now() - entry.at);
-          sent.delete(frame.message.text);
+          pending.delete(frame.message.text);
         }
       }
     } else if (frame.type === "ack") acks++;
-    else if (frame.type === "error") refused++;
+    else if (frame.type === "error") {
+      if (frame.code === "rate-limited") refused++;
+      else otherErrors++;
+    }
   };
-  const sockets = await openClients(base, tokens, room, clients, onFrame);
+  const sockets = await openClients(base, tokens, room, clients, onFrame, deflate);
+  await sleep(200);
   const send = (i, n) => {
     const text = `${name}:${i}:${n}`;
-    // Every client including the sender receives the broadcast.
-    sent.set(text, { at: performance.now(), remaining: clients });
+    pending.set(text, { at: performance.now(), remaining: clients - 1, sender: i });
     sockets[i].send(JSON.stringify({ type: "message", text, clientMessageId: `c${i}n${n}` }));
   };
+  const cpuBefore = serverPid ? treeCpuSecondsByName(serverPid) : {};
+  const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   let count = 0;
   if (burst > 0) {
-    for (let i = 0; i < clients; i++) for (let n = 0; n < burst; n++) send(i, n);
+    for (let n = 0; n < burst; n++) for (let i = 0; i < clients; i++) send(i, n);
     count = clients * burst;
   } else {
     const interval = 1000 / rate;
@@ -89,80 +109,128 @@ async function scenario(base, tokens, { name, clients, rate = 0, seconds = 5, bu
       if (wait > 0) await sleep(wait);
     }
   }
-  // Drain: wait until every message reached every client, or 10 s.
-  const drainUntil = performance.now() + 10_000;
-  while (sent.size > 0 && performance.now() < drainUntil) await sleep(20);
+  const sendingSeconds = (performance.now() - started) / 1000;
+  const drainUntil = performance.now() + DRAIN_MS;
+  while (pending.size > 0 && performance.now() < drainUntil) await sleep(5);
   const elapsed = (performance.now() - started) / 1000;
-  for (const ws of sockets) ws.close();
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpu = serverPid ? cpuSpent(cpuBefore, treeCpuSecondsByName(serverPid)) : {};
+  for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
+  // Each client allows a burst of 30, then 5 a second: everything here is within allowance except where the
+  // per-client rate (rate / clients) passes 5 a second after the first 30.
+  const perClientRate = burst > 0 ? null : rate / clients;
   return {
     scenario: name,
     clients,
+    permessageDeflate: deflate,
     offeredMessagesPerSecond: burst > 0 ? null : rate,
+    perClientMessagesPerSecond: perClientRate,
     burstPerClient: burst || null,
+    withinAllowance: burst > 0 ? burst <= 30 : perClientRate <= 5 || count / clients <= 30,
     messagesSent: count,
     messagesAcked: acks,
     messagesRefused: refused,
-    messagesNotFullyDelivered: sent.size,
+    otherErrors,
+    messagesNotDeliveredToAll: pending.size,
     deliveries,
+    // Deliveries over the time from the first send until the last delivery (or the drain deadline).
     deliveriesPerSecond: Math.round(deliveries / elapsed),
+    sendingSeconds: Math.round(sendingSeconds * 100) / 100,
     broadcastLatencyMs: {
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
       p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
     },
+    cpuSeconds: {
+      benchClient: Math.round(((clientCpu.user + clientCpu.system) / 1e6) * 100) / 100,
+      ...serverCpu,
+    },
+    wallSeconds: Math.round(elapsed * 100) / 100,
   };
+}
+
+const SCENARIOS = [
+  { name: "n10-steady", clients: 10, rate: 20 },
+  { name: "n10-burst", clients: 10, burst: 20 },
+  { name: "n50-steady", clients: 50, rate: 40 },
+  { name: "n50-burst", clients: 50, burst: 10 },
+  { name: "n200-steady", clients: 200, rate: 40 },
+  { name: "n200-burst", clients: 200, burst: 5 },
+];
+/**
+ * Direct runs only: the same load with the client offering permessage-deflate, as the Vite plugin's proxy
+ * always does towards workerd, to show what per-frame compression costs.
+ */
+const DEFLATE_SCENARIOS = [{ name: "n200-steady-deflate", clients: 200, rate: 40, deflate: true }];
+const SWEEP = [25, 50, 100, 200, 400];
+
+/** Storage work per stored message, counted by the bench Worker's instrumented ChatRoom (Miniflare only). */
+async function storagePerMessage() {
+  const { mf, url } = await startMiniflare({ LOG_LEVEL: "warn" }, { countRoomStorage: true });
+  try {
+    const res = await fetch(`${url}/__bench/room-storage?messages=200`);
+    if (!res.ok) throw new Error(`room-storage: ${res.status} ${await res.text()}`);
+    return await res.json();
+  } finally {
+    await mf.dispose();
+  }
 }
 
 export async function run() {
   const started = Date.now();
-  // BENCH_VIA=miniflare serves workerd directly (no Vite proxy in front of the WebSockets), for comparison.
   const direct = process.env.BENCH_VIA === "miniflare";
-  const { base, stop } = direct
-    ? await startMiniflare({ LOG_LEVEL: "warn" }).then(({ mf, url }) => ({ base: url, stop: () => mf.dispose() }))
-    : await startDevServer("rooms");
+  const only = process.env.BENCH_ONLY?.split(",");
+  const { base, stop, pid } = direct
+    ? await startMiniflare({ LOG_LEVEL: "warn" }).then(({ mf, url }) => ({
+        base: url,
+        stop: () => mf.dispose(),
+        pid: process.pid,
+      }))
+    : await startDevServer("rooms", { logLevel: "warn" });
+  const results = [];
+  const sweep = [];
   try {
     const tokens = await accounts(base);
-    const results = [];
-    for (const spec of [
-      { name: "n10-steady", clients: 10, rate: 20 },
-      { name: "n50-steady", clients: 50, rate: 40 },
-      { name: "n200-steady", clients: 200, rate: 40 },
-      { name: "n200-burst", clients: 200, burst: 5 },
-    ]) {
-      results.push(await scenario(base, tokens, spec));
+    const specs = direct ? [...SCENARIOS, ...DEFLATE_SCENARIOS] : SCENARIOS;
+    for (const spec of specs.filter((s) => !only || only.includes(s.name))) {
+      results.push(await scenario(base, tokens, pid, spec));
       console.log(JSON.stringify(results.at(-1)));
     }
-    const sweep = [];
-    for (const rate of [25, 50, 100, 200, 400]) {
-      sweep.push(await scenario(base, tokens, { name: `sweep-${rate}`, clients: 200, rate, seconds: 4 }));
+    for (const rate of SWEEP) {
+      if (only && !only.includes(`sweep-${rate}`) && !only.includes("sweep")) continue;
+      sweep.push(await scenario(base, tokens, pid, { name: `sweep-${rate}`, clients: 200, rate, seconds: 4 }));
       console.log(JSON.stringify(sweep.at(-1)));
       if ((sweep.at(-1).broadcastLatencyMs.p99 ?? 0) > 1_000) break;
     }
-    const report = {
-      benchmark: "rooms",
-      date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-      },
-      via: direct
-        ? "Miniflare's programmatic API (workerd directly, no Vite proxy), WebSocket clients in one Node process on the same machine"
-        : "npm run dev (Vite + @cloudflare/vite-plugin, workerd), WebSocket clients in one Node process on the same machine",
-      notes: [
-        "Latency: from send until every client in the room (sender included) has the broadcast.",
-        "Accounts: 10 users, sockets spread over them (sign-in is limited to 30 per minute per IP).",
-        "Storage: one INSERT per stored message (one row plus its index entry); not measured here.",
-      ],
-      scenarios: results,
-      capacitySweepN200: sweep,
-      seconds: Math.round((Date.now() - started) / 1000),
-    };
-    const file = await writeReport(direct ? "rooms-miniflare" : "rooms", report);
-    console.log(`report written to ${path.relative(root, file)} in ${report.seconds} s`);
   } finally {
-    stop();
+    await stop();
   }
+  const storage = only && !only.includes("storage") ? null : await storagePerMessage();
+  const report = {
+    benchmark: "rooms",
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    via: direct
+      ? "Miniflare's programmatic API (workerd directly, no Vite proxy), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine"
+      : "npm run dev (Vite + @cloudflare/vite-plugin, workerd), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine",
+    notes: [
+      "Latency: from send until every other client in the room has the broadcast.",
+      "Accounts: 10 users, sockets spread over them (sign-in is limited to 30 per minute per IP).",
+      "Allowance: 30 messages at once per connection, then 5 a second; messagesRefused counts rate-limited refusals.",
+      "cpuSeconds: CPU used during the scenario by the bench client and by each program of the server.",
+    ],
+    scenarios: results,
+    capacitySweepN200: sweep,
+    storagePerMessage: storage,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  const file = await writeReport(`${direct ? "rooms-miniflare" : "rooms"}${only ? "-partial" : ""}`, report);
+  console.log(`report written to ${path.relative(root, file)} in ${report.seconds} s`);
 }

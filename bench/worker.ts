@@ -1,33 +1,42 @@
-// Benchmark entry: the real Outpost Worker plus two reference routes, and a RateLimiter that counts its
-// storage work. Built and run by bench/limits.mjs only; never deployed.
+// Benchmark entry: the real Outpost Worker plus reference routes, and a RateLimiter and ChatRoom that count
+// their storage work. Built and run by the benchmarks (bench/lib.mjs) only; never deployed.
 import { RateLimiter } from "../src/features/limits/rate-limiter";
+import { ChatRoom, IDENTITY_HEADERS } from "../src/features/rooms/chat-room";
 import outpost from "../src/index";
 
 export { Metrics } from "../src/features/admin/metrics";
 export { Counter } from "../src/features/counters/counter";
 export { UserStats } from "../src/features/files/user-stats";
-export { ChatRoom } from "../src/features/rooms/chat-room";
+export { ChatRoom };
 
 const FLOOR_POLICY = { limit: 100_000, periodMs: 60_000 };
 
+type SqlCounts = { statements: number; rowsRead: number; rowsWritten: number };
+
+/** Counts every SQL statement an object runs and the rows it read and wrote, from its first statement on. */
+function countSql(ctx: DurableObjectState): SqlCounts {
+  const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+  const sql = ctx.storage.sql;
+  const exec = sql.exec.bind(sql);
+  const counted = ((query: string, ...bindings: unknown[]) => {
+    const cursor = exec(query, ...bindings);
+    const rows = cursor.toArray();
+    counts.statements++;
+    counts.rowsRead += cursor.rowsRead;
+    counts.rowsWritten += cursor.rowsWritten;
+    return { toArray: () => rows, one: () => rows[0], rowsRead: cursor.rowsRead, rowsWritten: cursor.rowsWritten };
+  }) as unknown as SqlStorage["exec"];
+  Object.defineProperty(sql, "exec", { value: counted, configurable: true });
+  return counts;
+}
+
 /** The production limiter, with every SQL statement and the rows it touched counted. */
 export class CountingRateLimiter extends RateLimiter {
-  readonly counts: { statements: number; rowsRead: number; rowsWritten: number };
+  readonly counts: SqlCounts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     // Counted from the first statement on, including the table creation in the parent constructor.
-    const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
-    const sql = ctx.storage.sql;
-    const exec = sql.exec.bind(sql);
-    const counted = ((query: string, ...bindings: unknown[]) => {
-      const cursor = exec(query, ...bindings);
-      const rows = cursor.toArray();
-      counts.statements++;
-      counts.rowsRead += cursor.rowsRead;
-      counts.rowsWritten += cursor.rowsWritten;
-      return { toArray: () => rows, one: () => rows[0], rowsRead: cursor.rowsRead, rowsWritten: cursor.rowsWritten };
-    }) as unknown as SqlStorage["exec"];
-    Object.defineProperty(sql, "exec", { value: counted, configurable: true });
+    const counts = countSql(ctx);
     super(ctx, env);
     this.counts = counts;
   }
@@ -39,6 +48,72 @@ export class CountingRateLimiter extends RateLimiter {
   async tableRows(): Promise<number> {
     return this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM bucket").one().n;
   }
+}
+
+/** The production room, with its SQL counted the same way. */
+export class CountingChatRoom extends ChatRoom {
+  readonly counts: SqlCounts;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    const counts = countSql(ctx);
+    super(ctx, env);
+    this.counts = counts;
+  }
+
+  async stats() {
+    return { ...this.counts };
+  }
+}
+
+/** Opens a WebSocket straight to a room object, as the Worker does after authenticating the caller. */
+async function openRoomSocket(stub: DurableObjectStub<CountingChatRoom>, userId: string) {
+  const res = await stub.fetch("https://room.internal/ws", {
+    headers: {
+      Upgrade: "websocket",
+      [IDENTITY_HEADERS.userId]: userId,
+      [IDENTITY_HEADERS.displayName]: "Bench",
+      [IDENTITY_HEADERS.room]: "bench-storage",
+    },
+  });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no WebSocket: ${res.status}`);
+  ws.accept();
+  const acks: Array<() => void> = [];
+  const welcome = new Promise<void>((resolve) => {
+    ws.addEventListener("message", (event) => {
+      const frame = JSON.parse(String(event.data)) as { type: string };
+      if (frame.type === "welcome") resolve();
+      if (frame.type === "ack") acks.shift()?.();
+    });
+  });
+  await welcome;
+  const send = (text: string, clientMessageId: string) =>
+    new Promise<void>((resolve) => {
+      acks.push(resolve);
+      ws.send(JSON.stringify({ type: "message", text, clientMessageId }));
+    });
+  return { ws, send };
+}
+
+/** Sends `n` messages into a fresh counted room over real WebSockets and reports the SQL work per message. */
+async function roomStorageProfile(env: Env, n: number) {
+  const stub = env.CHAT_ROOM.get(
+    env.CHAT_ROOM.idFromName(`bench-storage:${crypto.randomUUID()}`),
+  ) as unknown as DurableObjectStub<CountingChatRoom>;
+  // 25 messages a connection: within each connection's burst allowance of 30, so every one is stored.
+  const sockets = [];
+  for (let i = 0; i < Math.ceil(n / 25); i++) sockets.push(await openRoomSocket(stub, `bench-user-${i}`));
+  const before = await stub.stats();
+  for (let i = 0; i < n; i++) await sockets[Math.floor(i / 25)]?.send(`storage ${i}`, `s${i}`);
+  const after = await stub.stats();
+  for (const { ws } of sockets) ws.close(1000, "done");
+  return {
+    messages: n,
+    statementsPerMessage: (after.statements - before.statements) / n,
+    rowsReadPerMessage: (after.rowsRead - before.rowsRead) / n,
+    rowsWrittenPerMessage: (after.rowsWritten - before.rowsWritten) / n,
+    note: "as the Durable Object's SQLite API counts them; includes retention, which runs every 100th message",
+  };
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -93,6 +168,9 @@ export default {
     if (url.pathname === "/__bench/limiter-profile") {
       const checkpoints = (url.searchParams.get("at") ?? "10,1000").split(",").map(Number);
       return Response.json(await limiterProfile(env, checkpoints));
+    }
+    if (url.pathname === "/__bench/room-storage") {
+      return Response.json(await roomStorageProfile(env, Number(url.searchParams.get("messages") ?? 100)));
     }
     return outpost.fetch(request, env, ctx);
   },

@@ -30,9 +30,10 @@ function run(command, args) {
 
 /**
  * @param {string} name state directory under .wrangler/ (wiped first)
+ * @param {{ timeoutMs?: number, logLevel?: string }} [options] logLevel overrides the Worker's LOG_LEVEL
  * @returns {Promise<{ base: string, stop: () => void, pid: number, output: () => string }>}
  */
-export async function startDevServer(name, { timeoutMs = 120_000 } = {}) {
+export async function startDevServer(name, { timeoutMs = 120_000, logLevel } = {}) {
   const persist = path.join(root, ".wrangler", name);
   rmSync(persist, { recursive: true, force: true });
   await run(path.join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
@@ -40,7 +41,7 @@ export async function startDevServer(name, { timeoutMs = 120_000 } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
     cwd: root,
-    env: { ...process.env, OUTPOST_PERSIST: persist },
+    env: { ...process.env, OUTPOST_PERSIST: persist, ...(logLevel ? { OUTPOST_LOG_LEVEL: logLevel } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
