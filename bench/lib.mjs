@@ -1,6 +1,6 @@
 // Benchmark helpers: build the bench Worker, start it in Miniflare (workerd directly, no dev proxy),
 // and drive load with a bounded number of requests.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
@@ -33,7 +33,12 @@ export async function buildWorkers() {
 }
 
 /** Outpost's bindings from wrangler.jsonc, served by workerd through Miniflare's programmatic API. */
-export async function startMiniflare(vars = {}, { countRoomStorage = false } = {}) {
+/**
+ * @param {Record<string, string>} vars overrides of wrangler.jsonc vars
+ * @param {{ countRoomStorage?: boolean, stateDir?: string }} options stateDir persists every local resource
+ *   there, wiped first (default: Miniflare's own temporary directory under os.tmpdir())
+ */
+export async function startMiniflare(vars = {}, { countRoomStorage = false, stateDir } = {}) {
   await buildWorkers();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.jsonc"));
   const {
@@ -45,8 +50,10 @@ export async function startMiniflare(vars = {}, { countRoomStorage = false } = {
     ...options
   } = workerOptions;
   // Miniflare 5 takes a new option shape; wrangler still produces the classic one, so convert.
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   const mf = new Miniflare(
     convertV4MiniflareOptions({
+      ...(stateDir ? { resourcePersistencePath: stateDir } : {}),
       workers: [
         {
           ...options,

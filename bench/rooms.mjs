@@ -66,17 +66,26 @@ async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seco
   let refused = 0;
   let otherErrors = 0;
   let acks = 0;
+  let frames = 0;
+  const onMessage = (client, message) => {
+    deliveries++;
+    const entry = pending.get(message.text);
+    if (entry && entry.sender !== client) {
+      entry.remaining--;
+      if (entry.remaining === 0) {
+        latencies.push(performance.now() - entry.at);
+        pending.delete(message.text);
+      }
+    }
+  };
   const onFrame = (client, frame) => {
     if (frame.type === "message") {
-      deliveries++;
-      const entry = pending.get(frame.message.text);
-      if (entry && entry.sender !== client) {
-        entry.remaining--;
-        if (entry.remaining === 0) {
-          latencies.push(performance.now() - entry.at);
-          pending.delete(frame.message.text);
-        }
-      }
+      frames++;
+      onMessage(client, frame.message);
+    } else if (frame.type === "messages") {
+      // A busy room coalesces broadcasts: one frame, several messages, each one delivery.
+      frames++;
+      for (const message of frame.messages) onMessage(client, message);
     } else if (frame.type === "ack") acks++;
     else if (frame.type === "error") {
       if (frame.code === "rate-limited") refused++;
@@ -134,6 +143,7 @@ async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seco
     otherErrors,
     messagesNotDeliveredToAll: pending.size,
     deliveries,
+    messageFrames: frames,
     // Deliveries over the time from the first send until the last delivery (or the drain deadline).
     deliveriesPerSecond: Math.round(deliveries / elapsed),
     sendingSeconds: Math.round(sendingSeconds * 100) / 100,
@@ -183,12 +193,12 @@ export async function run() {
   const direct = process.env.BENCH_VIA === "miniflare";
   const only = process.env.BENCH_ONLY?.split(",");
   const { base, stop, pid } = direct
-    ? await startMiniflare({ LOG_LEVEL: "warn" }).then(({ mf, url }) => ({
+    ? await startMiniflare({ LOG_LEVEL: "warn" }, { stateDir: process.env.BENCH_STATE_DIR }).then(({ mf, url }) => ({
         base: url,
         stop: () => mf.dispose(),
         pid: process.pid,
       }))
-    : await startDevServer("rooms", { logLevel: "warn" });
+    : await startDevServer("rooms", { logLevel: "warn", stateDir: process.env.BENCH_STATE_DIR });
   const results = [];
   const sweep = [];
   try {

@@ -30,11 +30,12 @@ function run(command, args) {
 
 /**
  * @param {string} name state directory under .wrangler/ (wiped first)
- * @param {{ timeoutMs?: number, logLevel?: string }} [options] logLevel overrides the Worker's LOG_LEVEL
+ * @param {{ timeoutMs?: number, logLevel?: string, stateDir?: string }} [options] logLevel overrides the
+ *   Worker's LOG_LEVEL; stateDir puts the state directory elsewhere (a benchmark may choose a tmpfs)
  * @returns {Promise<{ base: string, stop: () => void, pid: number, output: () => string }>}
  */
-export async function startDevServer(name, { timeoutMs = 120_000, logLevel } = {}) {
-  const persist = path.join(root, ".wrangler", name);
+export async function startDevServer(name, { timeoutMs = 120_000, logLevel, stateDir } = {}) {
+  const persist = stateDir ? path.join(stateDir, name) : path.join(root, ".wrangler", name);
   rmSync(persist, { recursive: true, force: true });
   await run(path.join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
   const port = await freePort();

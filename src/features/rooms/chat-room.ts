@@ -1,5 +1,6 @@
 // ChatRoom Durable Object: one per room. WebSockets through the Hibernation API, messages stored before
-// they are broadcast, resume from the last id seen, per-connection rate limits. No timers: it can hibernate.
+// they are broadcast, resume from the last id seen, per-connection rate limits, broadcasts coalesced when busy.
+// The only timer is a flush pending for at most one broadcast slot, so an idle room can hibernate.
 import { DurableObject } from "cloudflare:workers";
 import { randomToken, sha256Hex } from "../../kit/crypto";
 import { decide, type GcraState } from "../../kit/pacing";
@@ -23,6 +24,7 @@ const WELCOME_HISTORY = 50;
 const TICKET_TTL_MS = 60_000;
 const MAX_INVALID_FRAMES = 20;
 const DEFAULT_RETENTION = 10_000;
+const DEFAULT_SEND_BUDGET = 5_000;
 
 /** What each socket carries through hibernation (serializeAttachment keeps ≤ 16 KiB). */
 interface Attachment {
@@ -44,10 +46,23 @@ export const IDENTITY_HEADERS = {
 export class ChatRoom extends DurableObject<Env> {
   /** Exposed so tests can inject a storage failure; the object's only store. */
   store: MessageStore;
+  /**
+   * Frames a second this room may send for messages (`ROOM_SEND_BUDGET`; 0 = unlimited). Each broadcast costs
+   * one frame per socket, so with N sockets broadcasts are at least N / budget seconds apart; messages stored
+   * in between wait for the next slot and go out together in one `messages` frame. A quiet room therefore
+   * sends at once, and a busy one degrades by a bounded delay instead of an unbounded send queue.
+   * Exposed so tests can set it.
+   */
+  sendBudget: number;
+  /** Stored but not yet broadcast (only while a flush is scheduled). In memory: a restart closes every socket. */
+  #pending: ChatMessage[] = [];
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastBroadcastAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new MessageStore(ctx.storage.sql);
+    this.sendBudget = this.#configuredSendBudget();
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, display_name TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
@@ -104,6 +119,8 @@ export class ChatRoom extends DurableObject<Env> {
     const member = await this.#identify(request);
     if (!member) return new Response("invalid or used ticket", { status: 401 });
 
+    // Whatever is stored goes out first, so the welcome's history and the live stream do not overlap.
+    this.#flush();
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const firstConnection = !this.#roster().some((m) => m.userId === member.userId);
@@ -226,8 +243,8 @@ export class ChatRoom extends DurableObject<Env> {
       this.#send(ws, { type: "ack", clientMessageId, id: stored.message.id, duplicate: stored.duplicate });
     }
     if (stored.duplicate) return;
-    this.#broadcast({ type: "message", message: stored.message });
-    if (!stored.duplicate && linksIn(stored.message.text).length > 0) {
+    this.#queueBroadcast(stored.message);
+    if (linksIn(stored.message.text).length > 0) {
       this.ctx.waitUntil(this.#deliverPreviews(stored.message));
     }
     if (stored.message.id % 100 === 0) this.store.enforceRetention(this.#retention());
@@ -241,6 +258,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #onResume(ws: WebSocket, lastId: number): void {
+    // As for the welcome: replay and live stream must not overlap, so what waits goes to the others now
+    // and to this socket in its replay.
+    this.#flush(ws);
     const first = this.store.firstId();
     const missed = this.store.after(lastId, RESUME_MAX + 1);
     if (missed.length > RESUME_MAX || (first > 0 && lastId < first - 1)) {
@@ -291,6 +311,8 @@ export class ChatRoom extends DurableObject<Env> {
   async #deliverPreviews(message: ChatMessage): Promise<void> {
     for (const url of linksIn(message.text, 2)) {
       const preview = await linkPreview(this.env, url).catch(() => null);
+      // The message itself reaches everyone before its preview.
+      this.#flush();
       this.#broadcast({ type: "preview", messageId: message.id, url, preview });
     }
   }
@@ -301,6 +323,32 @@ export class ChatRoom extends DurableObject<Env> {
     } catch {
       // A socket that is closing: the close handler cleans up.
     }
+  }
+
+  /** Broadcasts a stored message now, or with the others at the next slot the send budget allows. */
+  #queueBroadcast(message: ChatMessage): void {
+    this.#pending.push(message);
+    if (this.#flushTimer !== null) return;
+    const sockets = this.ctx.getWebSockets().length;
+    const spacingMs = this.sendBudget > 0 ? (sockets * 1_000) / this.sendBudget : 0;
+    const waitMs = this.#lastBroadcastAt + spacingMs - Date.now();
+    if (waitMs <= 0) this.#flush();
+    // A timer only while messages wait (at most spacingMs): an idle room has none and can hibernate.
+    else this.#flushTimer = setTimeout(() => this.#flush(), waitMs);
+  }
+
+  #flush(except?: WebSocket): void {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#lastBroadcastAt = Date.now();
+    const [only] = batch;
+    this.#broadcast(
+      batch.length === 1 && only ? { type: "message", message: only } : { type: "messages", messages: batch },
+      except,
+    );
   }
 
   /** Sends to every open socket; a dead one is skipped and never blocks the rest. */
@@ -314,6 +362,11 @@ export class ChatRoom extends DurableObject<Env> {
         // closed or closing
       }
     }
+  }
+
+  #configuredSendBudget(): number {
+    const configured = Number(this.env.ROOM_SEND_BUDGET ?? DEFAULT_SEND_BUDGET);
+    return Number.isSafeInteger(configured) && configured >= 0 ? configured : DEFAULT_SEND_BUDGET;
   }
 
   #retention(): number {

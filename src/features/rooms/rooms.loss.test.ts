@@ -27,11 +27,13 @@ async function open(peer: Peer, onClose: () => void): Promise<WebSocket> {
   ws.accept();
   ws.addEventListener("message", (event) => {
     const frame = JSON.parse(String(event.data));
-    if (frame.type === "message") {
-      const id = (frame.message as ChatMessage).id;
-      if (id > peer.lastId) {
-        peer.seen.push(id);
-        peer.lastId = id;
+    if (frame.type === "message" || frame.type === "messages") {
+      const messages: ChatMessage[] = frame.type === "message" ? [frame.message] : frame.messages;
+      for (const { id } of messages) {
+        if (id > peer.lastId) {
+          peer.seen.push(id);
+          peer.lastId = id;
+        }
       }
     } else if (frame.type === "ack") {
       peer.acked.set(frame.clientMessageId, frame.id);

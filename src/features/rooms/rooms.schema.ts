@@ -67,6 +67,8 @@ export interface RoomLinkPreview {
 export type ServerFrame =
   | { type: "welcome"; you: Member; room: string; roster: Member[]; history: ChatMessage[]; lastId: number }
   | { type: "message"; message: ChatMessage }
+  /** Several messages in one frame, oldest first: sent instead of `message` when the room is busy. */
+  | { type: "messages"; messages: ChatMessage[] }
   | { type: "presence"; event: "join" | "leave"; member: Member; roster: Member[] }
   | { type: "typing"; member: Member }
   | { type: "ack"; clientMessageId: string; id: number; duplicate: boolean }

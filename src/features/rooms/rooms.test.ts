@@ -9,7 +9,10 @@ type Frame = ServerFrame & Record<string, unknown>;
 
 interface Socket {
   ws: WebSocket;
+  /** Frames as received, except that a `messages` batch appears as one `message` frame per message. */
   frames: Frame[];
+  /** The type of every frame exactly as it arrived. */
+  types: string[];
   closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the first frame (from `from` on) that matches. */
   next(match: (frame: Frame) => boolean, from?: number): Promise<Frame>;
@@ -19,9 +22,14 @@ interface Socket {
 function wrap(ws: WebSocket): Socket {
   ws.accept();
   const frames: Frame[] = [];
+  const types: string[] = [];
   const listeners = new Set<() => void>();
   ws.addEventListener("message", (event) => {
-    frames.push(JSON.parse(String(event.data)) as Frame);
+    const frame = JSON.parse(String(event.data)) as Frame;
+    types.push(frame.type);
+    if (frame.type === "messages") {
+      for (const message of frame.messages) frames.push({ type: "message", message } as Frame);
+    } else frames.push(frame);
     for (const listener of listeners) listener();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -30,6 +38,7 @@ function wrap(ws: WebSocket): Socket {
   return {
     ws,
     frames,
+    types,
     closed,
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     next: (match, from = 0) =>
@@ -270,6 +279,84 @@ describe("history", () => {
     expect(listed?.messageCount).toBe(1);
     expect(listed?.online.map((m) => m.userId)).toEqual([alice.user.id]);
     a.ws.close();
+  });
+});
+
+describe("a busy room", () => {
+  /** Two sockets and a budget of 4 frames a second: one broadcast every 500 ms at most. */
+  async function busyRoom(name: string) {
+    const a = await connect(alice.client, name);
+    const b = await connect(bob.client, name);
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(name));
+    await runInDurableObject(stub, (room: ChatRoom) => {
+      room.sendBudget = 4;
+    });
+    return { a, b, stub };
+  }
+  const texts = (socket: Socket, from = 0) =>
+    socket.frames
+      .slice(from)
+      .filter((f) => f.type === "message")
+      .map((f) => (f.message as ChatMessage).text);
+
+  it("sends the first message at once and coalesces the rest into one frame at the next slot", async () => {
+    const { a, b } = await busyRoom("busy");
+    const mark = b.types.length;
+    for (let i = 0; i < 5; i++) a.send({ type: "message", text: `busy ${i}`, clientMessageId: `b${i}` });
+    // Every message is acknowledged as soon as it is stored, whatever the broadcast waits for.
+    for (let i = 0; i < 5; i++) await a.next((f) => f.type === "ack" && f.clientMessageId === `b${i}`);
+    await b.next(isMessage("busy 4"));
+    await a.next(isMessage("busy 4"));
+    expect(texts(b)).toEqual(["busy 0", "busy 1", "busy 2", "busy 3", "busy 4"]);
+    const sent = b.types.slice(mark).filter((t) => t === "message" || t === "messages");
+    expect(sent).toEqual(["message", "messages"]);
+    expect(texts(a)).toEqual(texts(b));
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("gives a newcomer the waiting messages in its welcome and never again live", async () => {
+    const { a, b } = await busyRoom("busy-join");
+    a.send({ type: "message", text: "first", clientMessageId: "j0" });
+    await b.next(isMessage("first"));
+    a.send({ type: "message", text: "waiting", clientMessageId: "j1" });
+    await a.next((f) => f.type === "ack" && f.clientMessageId === "j1");
+    const c = await connect(bob.client, "busy-join");
+    const welcome = c.frames[0] as Frame & { history: ChatMessage[] };
+    expect(welcome.history.map((m) => m.text)).toEqual(["first", "waiting"]);
+    await b.next(isMessage("waiting"));
+    a.send({ type: "message", text: "after", clientMessageId: "j2" });
+    await c.next(isMessage("after"));
+    expect(texts(c)).toEqual(["after"]);
+    for (const socket of [a, b, c]) socket.ws.close();
+  });
+
+  it("replays to a resuming client without repeating what was waiting", async () => {
+    const { a, b } = await busyRoom("busy-resume");
+    a.send({ type: "message", text: "seen", clientMessageId: "s0" });
+    const seen = (await b.next((f) => f.type === "message")).message as ChatMessage;
+    a.send({ type: "message", text: "queued", clientMessageId: "s1" });
+    await a.next((f) => f.type === "ack" && f.clientMessageId === "s1");
+    const mark = b.frames.length;
+    b.send({ type: "resume", lastId: seen.id });
+    await b.next((f) => f.type === "resumed", mark);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(texts(b, mark)).toEqual(["queued"]);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("delivers everything across hibernation after a busy spell", async () => {
+    const { a, b, stub } = await busyRoom("busy-idle");
+    for (let i = 0; i < 3; i++) a.send({ type: "message", text: `idle ${i}`, clientMessageId: `i${i}` });
+    await b.next(isMessage("idle 2"));
+    // Hibernating drops the instance and its in-memory batch state; the sockets and the stream carry on.
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    a.send({ type: "message", text: "after sleep", clientMessageId: "i3" });
+    await b.next(isMessage("after sleep"));
+    expect(texts(b)).toEqual(["idle 0", "idle 1", "idle 2", "after sleep"]);
+    a.ws.close();
+    b.ws.close();
   });
 });
 

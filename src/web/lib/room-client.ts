@@ -129,6 +129,9 @@ export function createRoomClient(options: RoomClientOptions) {
       case "message":
         deliver(frame.message);
         break;
+      case "messages":
+        for (const message of frame.messages) deliver(message);
+        break;
       case "ack":
         outbox.delete(frame.clientMessageId);
         break;
