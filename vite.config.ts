@@ -4,14 +4,20 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
+function varOverrides(): Record<string, string> {
+  const parsed: unknown = JSON.parse(process.env.OUTPOST_VARS ?? "{}");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("OUTPOST_VARS: not an object");
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+}
+
 export default defineConfig({
   plugins: [
     react(),
     cloudflare({
       configPath: "./wrangler.jsonc",
-      // OUTPOST_LOG_LEVEL overrides the Worker's LOG_LEVEL for one run (the benchmarks run at `warn`).
-      config: (worker) =>
-        process.env.OUTPOST_LOG_LEVEL ? { vars: { ...worker.vars, LOG_LEVEL: process.env.OUTPOST_LOG_LEVEL } } : {},
+      // OUTPOST_VARS (a JSON object) overrides some of the Worker's vars for one run, e.g. the benchmarks'
+      // {"LOG_LEVEL":"warn"}.
+      config: (worker) => (process.env.OUTPOST_VARS ? { vars: { ...worker.vars, ...varOverrides() } } : {}),
       auxiliaryWorkers: [{ configPath: "./src/unfurl/wrangler.jsonc" }],
       // Offline by default: Workers AI is remote-only, so development uses AI_PROVIDER=offline.
       remoteBindings: false,

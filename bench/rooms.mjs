@@ -191,14 +191,19 @@ async function storagePerMessage() {
 export async function run() {
   const started = Date.now();
   const direct = process.env.BENCH_VIA === "miniflare";
+  // BENCH_SEND_BUDGET overrides ROOM_SEND_BUDGET, to compare budgets.
+  const vars = {
+    LOG_LEVEL: "warn",
+    ...(process.env.BENCH_SEND_BUDGET ? { ROOM_SEND_BUDGET: process.env.BENCH_SEND_BUDGET } : {}),
+  };
   const only = process.env.BENCH_ONLY?.split(",");
   const { base, stop, pid } = direct
-    ? await startMiniflare({ LOG_LEVEL: "warn" }, { stateDir: process.env.BENCH_STATE_DIR }).then(({ mf, url }) => ({
+    ? await startMiniflare(vars, { stateDir: process.env.BENCH_STATE_DIR }).then(({ mf, url }) => ({
         base: url,
         stop: () => mf.dispose(),
         pid: process.pid,
       }))
-    : await startDevServer("rooms", { logLevel: "warn", stateDir: process.env.BENCH_STATE_DIR });
+    : await startDevServer("rooms", { vars, stateDir: process.env.BENCH_STATE_DIR });
   const results = [];
   const sweep = [];
   try {
@@ -230,6 +235,8 @@ export async function run() {
     via: direct
       ? "Miniflare's programmatic API (workerd directly, no Vite proxy), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine"
       : "npm run dev (Vite + @cloudflare/vite-plugin, workerd), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine",
+    roomSendBudget: vars.ROOM_SEND_BUDGET ?? "as configured in wrangler.jsonc",
+    stateDir: process.env.BENCH_STATE_DIR ?? "default (on disk)",
     notes: [
       "Latency: from send until every other client in the room has the broadcast.",
       "Accounts: 10 users, sockets spread over them (sign-in is limited to 30 per minute per IP).",

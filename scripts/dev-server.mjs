@@ -30,11 +30,11 @@ function run(command, args) {
 
 /**
  * @param {string} name state directory under .wrangler/ (wiped first)
- * @param {{ timeoutMs?: number, logLevel?: string, stateDir?: string }} [options] logLevel overrides the
- *   Worker's LOG_LEVEL; stateDir puts the state directory elsewhere (a benchmark may choose a tmpfs)
+ * @param {{ timeoutMs?: number, vars?: Record<string, string>, stateDir?: string }} [options] vars override
+ *   the Worker's vars (e.g. LOG_LEVEL); stateDir puts the state directory elsewhere (a benchmark may choose a tmpfs)
  * @returns {Promise<{ base: string, stop: () => void, pid: number, output: () => string }>}
  */
-export async function startDevServer(name, { timeoutMs = 120_000, logLevel, stateDir } = {}) {
+export async function startDevServer(name, { timeoutMs = 120_000, vars, stateDir } = {}) {
   const persist = stateDir ? path.join(stateDir, name) : path.join(root, ".wrangler", name);
   rmSync(persist, { recursive: true, force: true });
   await run(path.join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
@@ -42,7 +42,7 @@ export async function startDevServer(name, { timeoutMs = 120_000, logLevel, stat
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(path.join(bin, "vite"), ["dev", "--port", String(port), "--strictPort"], {
     cwd: root,
-    env: { ...process.env, OUTPOST_PERSIST: persist, ...(logLevel ? { OUTPOST_LOG_LEVEL: logLevel } : {}) },
+    env: { ...process.env, OUTPOST_PERSIST: persist, ...(vars ? { OUTPOST_VARS: JSON.stringify(vars) } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
