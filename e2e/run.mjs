@@ -342,6 +342,42 @@ try {
     },
   );
 
+  await check("the assistant's Stop button stops an answer halfway", async () => {
+    const page = ada.page;
+    await page.goto(`${base}/assistant`);
+    // A slow connection (600 bytes a second) so the stream is still arriving when Stop is pressed.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: 600,
+      uploadThroughput: -1,
+    });
+    try {
+      await page.fill("input[name=question]", "What did we decide about the launch?");
+      await page.getByRole("button", { name: "Ask" }).click();
+      const turn = page.locator("[data-testid=turn]").last();
+      await turn.locator(".steps li").first().waitFor({ timeout: 20_000 });
+      assert((await turn.getAttribute("data-state")) === "streaming", "the answer finished before Stop");
+      await page.getByRole("button", { name: "Stop" }).click();
+      await turn.and(page.locator("[data-state=stopped]")).waitFor({ timeout: 5_000 });
+      await turn.getByText("Stopped.").waitFor({ timeout: 5_000 });
+      const stoppedAt = await turn.locator("[data-testid=answer]").textContent();
+      await page.waitForTimeout(1_500);
+      assert((await turn.locator("[data-testid=answer]").textContent()) === stoppedAt, "the answer grew after Stop");
+      await page.getByRole("button", { name: "Ask" }).waitFor({ timeout: 5_000 });
+    } finally {
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await cdp.detach();
+    }
+  });
+
   await check(
     "admin: a member cannot reach admin pages; an admin turns the assistant off and on for everyone",
     async () => {
