@@ -65,6 +65,7 @@ export async function startMiniflare(vars = {}, { countRoomStorage = false, stat
             ...options.durableObjects,
             RATE_LIMITER: { className: "CountingRateLimiter", useSQLite: true },
             ...(countRoomStorage ? { CHAT_ROOM: { className: "CountingChatRoom", useSQLite: true } } : {}),
+            BARE_ROOM: { className: "BareRoom", useSQLite: true },
           },
         },
         {

@@ -18,8 +18,8 @@ async function accounts(base) {
 }
 
 /** Opens `n` sockets (spread over the accounts) to `room`; resolves once every one has its welcome. */
-async function openClients(base, tokens, room, n, onFrame, deflate = false) {
-  const url = `${base.replace("http", "ws")}/api/rooms/${room}/ws`;
+async function openClients(base, tokens, room, n, onFrame, deflate = false, bare = false) {
+  const url = `${base.replace("http", "ws")}${bare ? `/__bench/bare-room/${room}/ws` : `/api/rooms/${room}/ws`}`;
   const open = (i) =>
     new Promise((resolve, reject) => {
       // `ws` rather than Node's built-in WebSocket: the client must cost less than the room it measures.
@@ -58,7 +58,12 @@ function percentile(sorted, p) {
  * One scenario: `rate` messages/s in total for `seconds`, spread round-robin over the clients, or `burst`
  * messages from every client at once. Latency runs from send until every *other* client has the message.
  */
-async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seconds = 5, burst = 0, deflate = false }) {
+async function scenario(
+  base,
+  tokens,
+  serverPid,
+  { name, clients, rate = 0, seconds = 5, burst = 0, deflate = false, bare = false },
+) {
   const room = `bench-${name}-${Date.now()}`;
   const pending = new Map(); // text → { at, remaining }
   const latencies = [];
@@ -92,7 +97,7 @@ async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seco
       else otherErrors++;
     }
   };
-  const sockets = await openClients(base, tokens, room, clients, onFrame, deflate);
+  const sockets = await openClients(base, tokens, room, clients, onFrame, deflate, bare);
   await sleep(200);
   const send = (i, n) => {
     const text = `${name}:${i}:${n}`;
@@ -133,6 +138,7 @@ async function scenario(base, tokens, serverPid, { name, clients, rate = 0, seco
     scenario: name,
     clients,
     permessageDeflate: deflate,
+    bareRoom: bare,
     offeredMessagesPerSecond: burst > 0 ? null : rate,
     perClientMessagesPerSecond: perClientRate,
     burstPerClient: burst || null,
@@ -173,7 +179,11 @@ const SCENARIOS = [
  * Direct runs only: the same load with the client offering permessage-deflate, as the Vite plugin's proxy
  * always does towards workerd, to show what per-frame compression costs.
  */
-const DEFLATE_SCENARIOS = [{ name: "n200-steady-deflate", clients: 200, rate: 40, deflate: true }];
+const DEFLATE_SCENARIOS = [
+  { name: "n200-steady-deflate", clients: 200, rate: 40, deflate: true },
+  // The floor: the same load on a bare relaying object (bench/worker.ts BareRoom), none of Outpost's work.
+  { name: "n200-steady-bare-room", clients: 200, rate: 40, bare: true },
+];
 const SWEEP = [25, 50, 100, 200, 400];
 
 /** Storage work per stored message, counted by the bench Worker's instrumented ChatRoom (Miniflare only). */

@@ -1,5 +1,6 @@
 // Benchmark entry: the real Outpost Worker plus reference routes, and a RateLimiter and ChatRoom that count
 // their storage work. Built and run by the benchmarks (bench/lib.mjs) only; never deployed.
+import { DurableObject } from "cloudflare:workers";
 import { RateLimiter } from "../src/features/limits/rate-limiter";
 import { ChatRoom, IDENTITY_HEADERS } from "../src/features/rooms/chat-room";
 import outpost from "../src/index";
@@ -153,10 +154,33 @@ async function limiterProfile(env: Env, checkpoints: number[]) {
   return out;
 }
 
+/**
+ * The floor for the rooms benchmark: a hibernating object that only relays. No auth, no validation, no
+ * storage, no rate limit; it answers `welcome` and rebroadcasts each message's text to every socket.
+ */
+export class BareRoom extends DurableObject {
+  override async fetch(): Promise<Response> {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].send('{"type":"welcome"}');
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(_ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const { text } = JSON.parse(String(data)) as { text: string };
+    const frame = JSON.stringify({ type: "message", message: { text } });
+    for (const socket of this.ctx.getWebSockets()) socket.send(frame);
+  }
+}
+
+type BenchEnv = Env & { BARE_ROOM: DurableObjectNamespace<BareRoom> };
+
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/__bench/bare") return new Response("ok");
+    const bare = /^\/__bench\/bare-room\/([a-z0-9-]+)\/ws$/.exec(url.pathname);
+    if (bare?.[1]) return env.BARE_ROOM.get(env.BARE_ROOM.idFromName(bare[1])).fetch(request);
     if (url.pathname === "/__bench/floor") {
       // The guarded route's binding calls with nothing around them: one KV get, one Durable Object call.
       const token = request.headers.get("Authorization")?.slice(7) ?? "";
