@@ -2,6 +2,7 @@
 // and drive load with a bounded number of requests.
 import { mkdirSync, rmSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -146,6 +147,16 @@ export async function load(
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     statuses,
+  };
+}
+
+/** What a report says about the machine it ran on. */
+export function machineInfo() {
+  return {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
   };
 }
 

@@ -1,8 +1,7 @@
 // `npm run bench -- limits`: what session auth and rate limiting cost a route, and whether the limiter's
 // storage work stays flat as a window fills. Writes bench/results/limits.json.
-import os from "node:os";
 import path from "node:path";
-import { load, registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
+import { load, machineInfo, registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -77,12 +76,7 @@ export async function run() {
     const report = {
       benchmark: "limits",
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machineInfo(),
       via: "Miniflare programmatic API: requests go straight to workerd (no dev-server proxy); LOG_LEVEL=warn",
       load: { requests: REQUESTS, connections: CONNECTIONS },
       routes: {

@@ -1,10 +1,9 @@
 // `npm run bench -- rooms`: N clients in one room through the real dev server (`npm run dev`), steady and
 // bursty traffic, and a capacity sweep at N = 200. Writes bench/results/rooms.json.
 // BENCH_VIA=miniflare runs the same against workerd directly (no Vite proxy); BENCH_ONLY=name,name picks scenarios.
-import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
-import { registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
+import { machineInfo, registerAndSignIn, root, startDevServer, startMiniflare, writeReport } from "./lib.mjs";
 import { cpuSpent, treeCpuSecondsByName } from "./proc.mjs";
 
 const USERS = 10;
@@ -236,12 +235,7 @@ export async function run() {
   const report = {
     benchmark: "rooms",
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpu: os.cpus()[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine: machineInfo(),
     via: direct
       ? "Miniflare's programmatic API (workerd directly, no Vite proxy), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine"
       : "npm run dev (Vite + @cloudflare/vite-plugin, workerd), LOG_LEVEL=warn; clients (ws) in one Node process on the same machine",
