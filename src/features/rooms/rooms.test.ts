@@ -283,13 +283,13 @@ describe("history", () => {
 });
 
 describe("a busy room", () => {
-  /** Two sockets and a budget of 4 frames a second: one broadcast every 500 ms at most. */
+  /** Two sockets and a budget of 2 frames a second: one broadcast a second at most. */
   async function busyRoom(name: string) {
     const a = await connect(alice.client, name);
     const b = await connect(bob.client, name);
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(name));
     await runInDurableObject(stub, (room: ChatRoom) => {
-      room.sendBudget = 4;
+      room.sendBudget = 2;
     });
     return { a, b, stub };
   }
@@ -340,7 +340,7 @@ describe("a busy room", () => {
     const mark = b.frames.length;
     b.send({ type: "resume", lastId: seen.id });
     await b.next((f) => f.type === "resumed", mark);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(texts(b, mark)).toEqual(["queued"]);
     a.ws.close();
     b.ws.close();
