@@ -16,6 +16,7 @@ import { createFilesAdminRoutes } from "./features/files/files-admin.routes";
 import { isUploadPath, isUploadRequest } from "./features/files/upload-paths";
 import { createFlagRoutes } from "./features/flags/flags.routes";
 import { rateLimit } from "./features/limits/rate-limit.middleware";
+import { createRoomMemberRoutes } from "./features/rooms/room-members.routes";
 import { createRoomRoutes } from "./features/rooms/rooms.routes";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system/system.routes";
 import type { AppEnv } from "./http/app-env";
@@ -78,6 +79,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createFlagRoutes());
   app.route("/", createAdminRoutes());
   app.route("/", createRoomRoutes());
+  app.route("/", createRoomMemberRoutes());
   app.route("/", createFileRoutes());
   app.route("/", createFilesAdminRoutes());
   app.route("/", createAssistantRoutes());

@@ -123,6 +123,33 @@ const CASES: RouteCase[] = [
     request: () => ({ path: "/api/rooms/matrix/history" }),
   },
   { method: "GET", path: "/room/{room}/history", access: "user", request: () => ({ path: "/room/matrix/history" }) },
+  {
+    method: "POST",
+    path: "/api/rooms",
+    access: "user",
+    request: () => ({
+      path: "/api/rooms",
+      json: { name: `matrix-${crypto.randomUUID().slice(0, 8)}`, visibility: "private" },
+    }),
+  },
+  {
+    method: "GET",
+    path: "/api/rooms/{room}/members",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/members" }),
+  },
+  {
+    method: "POST",
+    path: "/api/rooms/{room}/members",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/members", json: { email: "nobody@example.com" } }),
+  },
+  {
+    method: "DELETE",
+    path: "/api/rooms/{room}/members/{userId}",
+    access: "user",
+    request: ({ other }) => ({ path: `/api/rooms/matrix/members/${other}` }),
+  },
   { method: "GET", path: "/api/admin/metrics", access: "admin", request: () => ({ path: "/api/admin/metrics" }) },
   {
     method: "DELETE",

@@ -1,8 +1,10 @@
 // The assistant's tools: search room messages and my files, read a named room and counters. Results are data.
+
 import { terms as termsOf } from "../../kit/ai";
 import type { Lanes, SubrequestBudget, TokenBucketQueue } from "../../kit/pacing";
 import { FileRepository } from "../files/file-repository";
 import { linkPreview, linksIn } from "../previews/link-previews";
+import { RoomDirectory } from "../rooms/room-directory";
 import { ROOM_NAME } from "../rooms/rooms.schema";
 import type { Citation } from "./assistant.schema";
 
@@ -56,13 +58,12 @@ const searchMessages: Tool = {
   wanted: (ctx) => searchTerms(ctx.question).length > 0,
   async run(ctx) {
     const terms = searchTerms(ctx.question);
-    const { results } = await call(ctx, "d1", "D1 rooms", () =>
-      ctx.env.DB.prepare("SELECT name FROM rooms ORDER BY created_at DESC LIMIT ?")
-        .bind(ROOMS_SEARCHED)
-        .all<{ name: string }>(),
+    // Only the rooms this user may see: every public room and the private ones they belong to.
+    const visible = await call(ctx, "d1", "D1 rooms", () =>
+      new RoomDirectory(ctx.env.DB).visibleTo(ctx.userId, ROOMS_SEARCHED),
     );
     // Within the budget: leave a subrequest for the answer, and search only as many rooms as remain.
-    const rooms = results.map((r) => r.name).slice(0, Math.max(0, ctx.budget.remaining - 2));
+    const rooms = visible.map((r) => r.name).slice(0, Math.max(0, ctx.budget.remaining - 2));
     const found = await Promise.all(
       rooms.map(async (room) => {
         const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
@@ -111,6 +112,14 @@ const readRoom: Tool = {
   async run(ctx) {
     const room = /#([a-z0-9][a-z0-9_-]{0,63})/.exec(ctx.question)?.[1];
     if (!room || !ROOM_NAME.test(room)) return [];
+    // A private room the user is not in reads as no room at all, as it does over HTTP.
+    const admitted = await call(ctx, "d1", "D1 room access", () =>
+      new RoomDirectory(ctx.env.DB).admit(room, ctx.userId).then(
+        () => true,
+        () => false,
+      ),
+    );
+    if (!admitted) return [];
     const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
     const page = await call(ctx, "rooms", `ChatRoom ${room}`, () => stub.history(undefined, 20));
     const terms = searchTerms(ctx.question);

@@ -8,6 +8,7 @@ import { linkPreview, linksIn } from "../previews/link-previews";
 import { MessageStore } from "./message-store";
 import {
   type ChatMessage,
+  CLOSE_REMOVED_FROM_ROOM,
   ClientFrameSchema,
   type HistoryPage,
   MAX_FRAME_BYTES,
@@ -82,7 +83,7 @@ export class ChatRoom extends DurableObject<Env> {
     return this.store.search(terms, limit);
   }
 
-  async summary(): Promise<RoomSummary> {
+  async summary(): Promise<Omit<RoomSummary, "visibility">> {
     const at = this.store.lastMessageAt();
     return {
       name: this.#roomName(),
@@ -90,6 +91,21 @@ export class ChatRoom extends DurableObject<Env> {
       lastMessageAt: at === null ? null : new Date(at).toISOString(),
       online: this.#roster(),
     };
+  }
+
+  /** Closes a removed member's sockets (tagged with their user id at accept) and tells the others. */
+  async disconnect(userId: string): Promise<number> {
+    const sockets = this.ctx.getWebSockets(userId);
+    for (const ws of sockets) {
+      try {
+        ws.close(CLOSE_REMOVED_FROM_ROOM, "removed from the room");
+      } catch {
+        // already closing
+      }
+    }
+    const [first] = sockets;
+    if (first) this.#left(first);
+    return sockets.length;
   }
 
   /** A single-use ticket for browsers that cannot send credentials with the WebSocket handshake. */

@@ -1,4 +1,5 @@
-// Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages and the room list.
+// Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages and the room list; private
+// rooms admit only their members (room-directory.ts), and everyone else gets the same 404.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getConfig } from "../../config";
@@ -10,6 +11,7 @@ import { AppError, errors } from "../../kit/errors";
 import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
 import { currentAccount, requireUser } from "../auth/session.middleware";
 import { IDENTITY_HEADERS } from "./chat-room";
+import { RoomDirectory } from "./room-directory";
 import {
   HISTORY_PAGE_MAX,
   HistoryPageSchema,
@@ -51,10 +53,11 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
     const account = await currentAccount(c);
     headers.set(IDENTITY_HEADERS.userId, account.id);
     headers.set(IDENTITY_HEADERS.displayName, encodeURIComponent(account.displayName));
-    await c.env.DB.prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by) VALUES (?, ?, ?)")
-      .bind(room, new Date().toISOString(), account.id)
-      .run();
+    const directory = new RoomDirectory(c.env.DB);
+    await directory.admit(room, account.id);
+    await directory.ensurePublic(room, account.id);
   } else if (ticket) {
+    // Tickets are issued only to those admitted (POST …/ticket); they last 60 s and are single-use.
     headers.set(IDENTITY_HEADERS.ticket, ticket);
   }
   const res = await roomStub(c.env, room).fetch(new Request("https://room.internal/ws", { headers }));
@@ -64,6 +67,8 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
 }
 
 async function history(c: Context<AppEnv>, room: string, before: number | undefined, limit: number | undefined) {
+  const account = await currentAccount(c);
+  await new RoomDirectory(c.env.DB).admit(room, account.id);
   c.header("Cache-Control", "private, no-store");
   return roomStub(c.env, room).history(before, limit ?? 50);
 }
@@ -74,6 +79,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   const wsResponses = {
     101: { description: "Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts)" },
     ...AUTH_ERRORS,
+    404: problem("A private room you are not a member of"),
     426: problem("Not a WebSocket upgrade"),
   };
   const wsQuery = z.object({
@@ -113,18 +119,22 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       security: SESSION_SECURITY,
       middleware: [requireUser()] as const,
       request: { params: z.object({ room: RoomNameSchema }) },
-      responses: { 201: json(TicketSchema, "The ticket"), ...AUTH_ERRORS },
+      responses: {
+        201: json(TicketSchema, "The ticket"),
+        ...AUTH_ERRORS,
+        404: problem("A private room you are not a member of"),
+      },
     }),
     async (c) => {
       const { room } = c.req.valid("param");
       const account = await currentAccount(c);
+      const directory = new RoomDirectory(c.env.DB);
+      await directory.admit(room, account.id);
       const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
         { userId: account.id, displayName: account.displayName },
         room,
       );
-      await c.env.DB.prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by) VALUES (?, ?, ?)")
-        .bind(room, new Date().toISOString(), account.id)
-        .run();
+      await directory.ensurePublic(room, account.id);
       const url = new URL(`/api/rooms/${room}/ws?ticket=${ticket}`, c.req.url);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
       c.header("Cache-Control", "no-store");
@@ -142,7 +152,11 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
         security: SESSION_SECURITY,
         middleware: [requireUser()] as const,
         request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
-        responses: { 200: json(HistoryPageSchema, "A page of messages, oldest first"), ...AUTH_ERRORS },
+        responses: {
+          200: json(HistoryPageSchema, "A page of messages, oldest first"),
+          ...AUTH_ERRORS,
+          404: problem("A private room you are not a member of"),
+        },
       }),
       async (c) => {
         const { room } = c.req.valid("param");
@@ -164,12 +178,11 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms"), ...AUTH_ERRORS },
     }),
     async (c) => {
-      const { results } = await c.env.DB.prepare("SELECT name FROM rooms ORDER BY created_at DESC LIMIT ?")
-        .bind(ROOM_LIST_MAX)
-        .all<{ name: string }>();
+      const account = await currentAccount(c);
+      const entries = await new RoomDirectory(c.env.DB).visibleTo(account.id, ROOM_LIST_MAX);
       // Each room answers for itself (its own SQLite and sockets): one RPC per room, in parallel.
       const rooms = await Promise.all(
-        results.map(async ({ name }) => ({ ...(await roomStub(c.env, name).summary()), name })),
+        entries.map(async ({ name, visibility }) => ({ ...(await roomStub(c.env, name).summary()), name, visibility })),
       );
       c.header("Cache-Control", "private, no-store");
       return c.json({ rooms }, 200);

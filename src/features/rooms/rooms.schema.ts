@@ -108,9 +108,49 @@ export const HistoryPageSchema = z
   .openapi("HistoryPage");
 export type HistoryPage = z.infer<typeof HistoryPageSchema>;
 
+/** Public rooms are open to every signed-in user; private ones only to their members (others get 404). */
+export const RoomVisibilitySchema = z.enum(["public", "private"]).openapi("RoomVisibility");
+export type RoomVisibility = z.infer<typeof RoomVisibilitySchema>;
+
+export const CreateRoomSchema = z
+  .strictObject({
+    name: z.string().regex(ROOM_NAME, "1–64 lower-case letters, digits, '-' or '_'"),
+    visibility: RoomVisibilitySchema.default("public"),
+  })
+  .openapi("CreateRoom");
+
+export const RoomMemberSchema = z
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    /** The owner created the room; only the owner removes others, and the owner cannot leave. */
+    role: z.enum(["owner", "member"]),
+    addedAt: z.string(),
+  })
+  .openapi("RoomMember");
+export type RoomMember = z.infer<typeof RoomMemberSchema>;
+
+export const RoomMembersSchema = z
+  .object({
+    room: z.string(),
+    visibility: RoomVisibilitySchema,
+    /** Empty for a public room. */
+    members: z.array(RoomMemberSchema),
+  })
+  .openapi("RoomMembers");
+export type RoomMembers = z.infer<typeof RoomMembersSchema>;
+
+export const AddRoomMemberSchema = z
+  .strictObject({ email: z.string().trim().min(3).max(254).pipe(z.email("must be an email address")) })
+  .openapi("AddRoomMember");
+
+/** Close code sent to a member's sockets when they are removed from a private room (4000–4999: ours). */
+export const CLOSE_REMOVED_FROM_ROOM = 4403;
+
 export const RoomSummarySchema = z
   .object({
     name: z.string(),
+    visibility: RoomVisibilitySchema,
     messageCount: z.number().int(),
     lastMessageAt: z.string().nullable(),
     online: z.array(MemberSchema),

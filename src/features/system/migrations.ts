@@ -4,6 +4,7 @@ export const EXPECTED_MIGRATIONS: readonly string[] = [
   "0002_rooms.sql",
   "0003_files.sql",
   "0004_assistant.sql",
+  "0005_room_members.sql",
 ];
 
 export interface MigrationState {
