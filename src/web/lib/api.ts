@@ -43,5 +43,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const body = (await res.json().catch(() => ({}))) as ProblemBody;
     throw new ApiError(res.status, body);
   }
+  // 204 No Content (a DELETE): nothing to parse.
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

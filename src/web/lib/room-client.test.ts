@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../features/rooms/rooms.schema";
+import { type ChatMessage, CLOSE_REMOVED_FROM_ROOM } from "../../features/rooms/rooms.schema";
 import { type ConnectionState, createRoomClient, type SocketLike } from "./room-client";
 
 class FakeSocket implements SocketLike {
@@ -37,6 +37,7 @@ function harness(random = () => 0.5) {
   const states: { state: ConnectionState; retryInMs?: number }[] = [];
   const messages: ChatMessage[] = [];
   let gaps = 0;
+  let removed = 0;
   const client = createRoomClient({
     url: () => "wss://outpost.test/api/rooms/general/ws",
     connect: () => {
@@ -61,6 +62,7 @@ function harness(random = () => 0.5) {
       state: (state, detail) => states.push({ state, retryInMs: detail.retryInMs }),
       message: (m) => messages.push(m),
       gap: () => gaps++,
+      removed: () => removed++,
     },
   });
   const runTimers = () => {
@@ -68,7 +70,7 @@ function harness(random = () => 0.5) {
     for (const timer of due) timer.fn();
     return due;
   };
-  return { client, sockets, states, messages, runTimers, timers, gaps: () => gaps };
+  return { client, sockets, states, messages, runTimers, timers, gaps: () => gaps, removed: () => removed };
 }
 
 const message = (id: number, text = `m${id}`): ChatMessage => ({
@@ -187,5 +189,40 @@ describe("createRoomClient", () => {
     h.client.close();
     expect(h.client.state).toBe("closed");
     expect(h.timers).toHaveLength(0);
+  });
+
+  it("stops for good when the server says this user was removed from the room (4403)", async () => {
+    const h = harness();
+    await flush();
+    const socket = h.sockets[0] as FakeSocket;
+    socket.open();
+    socket.push(welcome([message(1)], 1));
+    h.client.send("sent as I was removed");
+    socket.drop(CLOSE_REMOVED_FROM_ROOM);
+    expect(h.removed()).toBe(1);
+    expect(h.client.state).toBe("closed");
+    expect(h.states.at(-1)).toEqual({ state: "closed", retryInMs: undefined });
+    expect(h.states.some((s) => s.state === "reconnecting")).toBe(false);
+    expect(h.client.pending()).toBe(0);
+    // No retry is scheduled, and neither the heartbeat nor the browser's `online` event opens a new socket.
+    expect(h.timers).toHaveLength(0);
+    h.client.reconnectNow();
+    h.runTimers();
+    await flush();
+    expect(h.sockets).toHaveLength(1);
+    h.client.close();
+    expect(h.removed()).toBe(1);
+  });
+
+  it("still reconnects after other application close codes", async () => {
+    const h = harness();
+    await flush();
+    (h.sockets[0] as FakeSocket).open();
+    (h.sockets[0] as FakeSocket).drop(4400);
+    expect(h.removed()).toBe(0);
+    expect(h.client.state).toBe("reconnecting");
+    h.runTimers();
+    await flush();
+    expect(h.sockets).toHaveLength(2);
   });
 });

@@ -1,6 +1,12 @@
 // A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox retried until
 // acknowledged, a heartbeat that notices dead connections, and an honest connection state for the UI.
-import type { ChatMessage, Member, RoomLinkPreview, ServerFrame } from "../../features/rooms/rooms.schema";
+import {
+  type ChatMessage,
+  CLOSE_REMOVED_FROM_ROOM,
+  type Member,
+  type RoomLinkPreview,
+  type ServerFrame,
+} from "../../features/rooms/rooms.schema";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -26,6 +32,8 @@ export interface RoomClientEvents {
   refused?: (clientMessageId: string | undefined, reason: string) => void;
   /** Too much was missed while away: reload history over HTTP. */
   gap?: () => void;
+  /** The server closed with 4403: this user was removed from the (private) room. The client stops for good. */
+  removed?: () => void;
 }
 
 export interface RoomClientOptions {
@@ -187,10 +195,19 @@ export function createRoomClient(options: RoomClientOptions) {
       }
     };
     next.onopen = () => beat();
-    next.onclose = () => {
+    next.onclose = (event) => {
       if (socket !== next) return;
       timers.clear(heartbeatTimer);
       socket = null;
+      if (!stopped && event?.code === CLOSE_REMOVED_FROM_ROOM) {
+        // Removed from the room: every retry would be refused, so stop here and say why.
+        stopped = true;
+        timers.clear(reconnectTimer);
+        outbox.clear();
+        setState("closed");
+        options.on.removed?.();
+        return;
+      }
       if (stopped) setState("closed");
       else scheduleReconnect();
     };

@@ -1,16 +1,26 @@
-// The room list: message counts and who is online, and a form to open any room by name.
+// The room list: message counts and who is online, a form to open any room by name, and one to create a room
+// (public, or private: only its members see it).
 import { type FormEvent, useEffect, useState } from "react";
-import { ROOM_NAME, type RoomSummary } from "../../features/rooms/rooms.schema";
-import { api } from "../lib/api";
+import { ROOM_NAME, type RoomSummary, type RoomVisibility } from "../../features/rooms/rooms.schema";
+import { ApiError, api } from "../lib/api";
 import { lastRead } from "../lib/read-marks";
 import { navigate, onLinkClick } from "../lib/router";
 import { useSession } from "../lib/session";
+
+const NAME_RULE = "Use 1–64 lower-case letters, digits, '-' or '_', starting with a letter or digit.";
+/**
+ * ROOM_NAME for an input's `pattern` (matched whole, so without ^ and $). Browsers compile it with the `v` flag,
+ * where a bare '-' in a character class is a syntax error: escape it.
+ */
+const ROOM_NAME_PATTERN = ROOM_NAME.source.replace(/^\^|\$$/g, "").replace(/(?<!\\)-\]/g, "\\-]");
 
 export function RoomsPage() {
   const { user } = useSession();
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
+  const [createError, setCreateError] = useState<{ text: string; existing?: string } | null>(null);
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     api<{ rooms: RoomSummary[] }>("/api/rooms")
@@ -24,10 +34,39 @@ export function RoomsPage() {
       .trim()
       .toLowerCase();
     if (!ROOM_NAME.test(name)) {
-      setNameError("Use 1–64 lower-case letters, digits, '-' or '_', starting with a letter or digit.");
+      setNameError(NAME_RULE);
       return;
     }
     navigate(`/rooms/${name}`);
+  };
+
+  const create = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get("name") ?? "").trim();
+    const visibility: RoomVisibility = form.get("private") ? "private" : "public";
+    if (!ROOM_NAME.test(name)) {
+      setCreateError({ text: NAME_RULE });
+      return;
+    }
+    setCreating(true);
+    setCreateError(null);
+    try {
+      await api<RoomSummary>("/api/rooms", { method: "POST", body: JSON.stringify({ name, visibility }) });
+      navigate(`/rooms/${name}`);
+    } catch (e) {
+      const exists = e instanceof ApiError && e.problem.code === "room-exists";
+      setCreateError({
+        text: exists
+          ? `A room named #${name} already exists. Pick another name.`
+          : e instanceof Error
+            ? e.message
+            : String(e),
+        // Only a room this user can see is worth a link; a private one of others' would just say "private".
+        existing: exists && rooms?.some((r) => r.name === name) ? name : undefined,
+      });
+      setCreating(false);
+    }
   };
 
   return (
@@ -43,19 +82,70 @@ export function RoomsPage() {
       <p id="room-hint" className={nameError ? "error" : "hint"} role={nameError ? "alert" : undefined}>
         {nameError ?? "Open an existing room below, or name a new one."}
       </p>
+      <section className="card new-room" aria-labelledby="new-room-heading">
+        <h2 id="new-room-heading">New room</h2>
+        <form onSubmit={(e) => void create(e)} className="row wrap new-room-form" aria-label="Create a room">
+          <label className="grow">
+            <span>Name</span>
+            <input
+              name="name"
+              required
+              maxLength={64}
+              pattern={ROOM_NAME_PATTERN}
+              title={NAME_RULE}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="team-plans"
+              aria-describedby="new-room-hint"
+              aria-invalid={createError ? true : undefined}
+            />
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" name="private" aria-describedby="new-room-hint" />
+            Private
+          </label>
+          <button type="submit" disabled={creating}>
+            {creating ? "Creating…" : "Create"}
+          </button>
+        </form>
+        {createError ? (
+          <p id="new-room-hint" className="new-room-note error" role="alert" data-testid="create-room-error">
+            {createError.text}
+            {createError.existing && (
+              <>
+                {" "}
+                <a href={`/rooms/${createError.existing}`} onClick={onLinkClick}>
+                  Open #{createError.existing}
+                </a>
+              </>
+            )}
+          </p>
+        ) : (
+          <p id="new-room-hint" className="new-room-note hint">
+            Lower-case letters, digits, '-' or '_'. A private room is listed and open only to the members you add.
+          </p>
+        )}
+      </section>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
       {!rooms && !error && <p aria-busy="true">Loading rooms…</p>}
-      {rooms?.length === 0 && <p>No rooms yet. Open one above.</p>}
+      {rooms?.length === 0 && <p>No rooms yet. Open or create one above.</p>}
       <ul className="list">
         {rooms?.map((room) => (
-          <li key={room.name} className="card">
+          <li key={room.name} className="card wrap-anywhere" data-room={room.name} data-visibility={room.visibility}>
             <a href={`/rooms/${room.name}`} onClick={onLinkClick}>
               <strong>#{room.name}</strong>
             </a>{" "}
+            {room.visibility === "private" && (
+              <>
+                <span className="badge private" data-testid="private-badge" title="Only members see this room">
+                  private
+                </span>{" "}
+              </>
+            )}
             <span className="hint">
               {room.messageCount} messages
               {user && room.messageCount > lastRead(user.id, room.name) ? (
