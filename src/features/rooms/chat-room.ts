@@ -34,6 +34,8 @@ interface Attachment {
   bucket: GcraState | null;
   lastTypingAt: number;
   invalidFrames: number;
+  /** Set when the member was removed from a private room: their leave is announced once, by disconnect(). */
+  removed?: boolean;
 }
 
 /** Headers the Worker sets after it has authenticated the caller; the object is reachable only through it. */
@@ -95,16 +97,23 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes a removed member's sockets (tagged with their user id at accept) and tells the others. */
   async disconnect(userId: string): Promise<number> {
+    // Their unused tickets go too: a ticket is checked for membership only when it is issued.
+    this.ctx.storage.sql.exec("DELETE FROM tickets WHERE user_id = ?", userId);
     const sockets = this.ctx.getWebSockets(userId);
+    let member: Member | null = null;
     for (const ws of sockets) {
+      const attachment = ws.deserializeAttachment() as Attachment | null;
+      if (attachment) {
+        member = attachment.member;
+        ws.serializeAttachment({ ...attachment, removed: true });
+      }
       try {
         ws.close(CLOSE_REMOVED_FROM_ROOM, "removed from the room");
       } catch {
         // already closing
       }
     }
-    const [first] = sockets;
-    if (first) this.#left(first);
+    if (member) this.#broadcast({ type: "presence", event: "leave", member, roster: this.#roster() });
     return sockets.length;
   }
 
@@ -305,7 +314,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   #left(ws: WebSocket): void {
     const attachment = ws.deserializeAttachment() as Attachment | null;
-    if (!attachment) return;
+    if (!attachment || attachment.removed) return;
     const roster = this.#roster(ws);
     if (!roster.some((m) => m.userId === attachment.member.userId)) {
       this.#broadcast({ type: "presence", event: "leave", member: attachment.member, roster }, ws);

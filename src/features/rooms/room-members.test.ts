@@ -1,7 +1,7 @@
 // Private rooms through the Worker's fetch: only members get in, everyone else sees the same 404 as for no
 // room at all, and a removed member's open sockets are closed at once.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Client, registerUser } from "../../../test/helpers";
+import { type Client, call, registerUser } from "../../../test/helpers";
 import { CLOSE_REMOVED_FROM_ROOM, type RoomMembers, type RoomSummary } from "./rooms.schema";
 
 let owner: Awaited<ReturnType<typeof registerUser>>;
@@ -102,6 +102,15 @@ describe("private rooms", () => {
     await post(owner.client, "/api/rooms/crew/members", { email: third.email });
     const socket = await open(guest.client, "crew");
     expect(socket.status).toBe(101);
+    const watcher = await open(owner.client, "crew");
+    const leaves: string[] = [];
+    watcher.ws?.addEventListener("message", (event) => {
+      const frame = JSON.parse(String(event.data));
+      if (frame.type === "presence" && frame.event === "leave") leaves.push(frame.member.userId);
+    });
+    const ticket = await (await guest.client.fetch("/api/rooms/crew/ticket", { method: "POST" })).json<{
+      ticket: string;
+    }>();
 
     // Only the owner removes others.
     const refused = await remove(third.client, `/api/rooms/crew/members/${guest.user.id}`);
@@ -110,6 +119,12 @@ describe("private rooms", () => {
 
     expect((await remove(owner.client, `/api/rooms/crew/members/${guest.user.id}`)).status).toBe(204);
     expect(await socket.closed).toBe(CLOSE_REMOVED_FROM_ROOM);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The others hear once that they left; a ticket issued before the removal no longer opens the room.
+    expect(leaves).toEqual([guest.user.id]);
+    const byTicket = await call(`/api/rooms/crew/ws?ticket=${ticket.ticket}`, { headers: { Upgrade: "websocket" } });
+    expect(byTicket.status).toBe(401);
+    watcher.ws?.close();
     expect((await guest.client.fetch("/api/rooms/crew/history")).status).toBe(404);
     expect((await open(guest.client, "crew")).status).toBe(404);
     expect((await remove(owner.client, `/api/rooms/crew/members/${guest.user.id}`)).status).toBe(404);
