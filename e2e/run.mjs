@@ -1,6 +1,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against the real dev server (`npm run dev`).
 // Screenshots of each page go to e2e/screenshots/. Prints "N passed, M failed" and exits non-zero on failure.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { startDevServer } from "../scripts/dev-server.mjs";
@@ -229,18 +230,22 @@ try {
       expectedConsole.pop();
     }
 
-    // A 12 MiB video goes in parts; its progress bar moves, reaches 100 % and the file ends `skipped`.
+    // A 300 MB video goes in parts, from a file on disk as a user would pick it; its progress bar moves,
+    // reaches 100 % and the file ends `skipped`.
     await page.evaluate(() => {
       window.__progress = new Set();
       new MutationObserver(() => {
         for (const bar of document.querySelectorAll("progress")) window.__progress.add(Number(bar.value));
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
     });
-    const video = Buffer.alloc(12 * 1024 * 1024);
-    Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]).copy(video);
-    await chooser.setInputFiles([{ name: "clip.mp4", mimeType: "video/mp4", buffer: video }]);
+    const videoPath = path.join(mkdtempSync(path.join(os.tmpdir(), "outpost-e2e-")), "clip.mp4");
+    // An MP4 signature, then zeros up to 300 MB (a sparse file: no 300 MB buffer in this process).
+    writeFileSync(videoPath, Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]));
+    truncateSync(videoPath, 300 * 1000 * 1000);
+    await chooser.setInputFiles(videoPath);
     const transfer = page.locator("[data-testid=transfer]", { hasText: "clip.mp4" });
-    await transfer.and(page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
+    await transfer.and(page.locator("[data-state=done]")).waitFor({ timeout: 180_000 });
+    rmSync(path.dirname(videoPath), { recursive: true, force: true });
     const bar = transfer.getByRole("progressbar", { name: "Upload of clip.mp4" });
     assert((await bar.getAttribute("value")) === "100", "progress did not reach 100 %");
     assert((await bar.getAttribute("aria-valuetext"))?.startsWith("100 %"), "progress text is not 100 %");
