@@ -196,8 +196,23 @@ describe("messages", () => {
     expect((await a.next((f) => f.type === "error", mark)).code).toBe("binary-not-supported");
     a.send("y".repeat(17 * 1024));
     expect((await a.closed).code).toBe(1009);
+    // 1 MiB and 32 MiB (the most a Durable Object accepts), text and binary: each closes only its own socket.
+    let bClosed = false;
+    void b.closed.then(() => {
+      bClosed = true;
+    });
+    for (const size of [1024 * 1024, 32 * 1024 * 1024 - 1024]) {
+      for (const binary of [false, true]) {
+        const c = await connect(alice.client, "badframes");
+        c.ws.send(binary ? new Uint8Array(size) : "z".repeat(size));
+        expect((await c.closed).code, `${size} bytes${binary ? ", binary" : ""}`).toBe(1009);
+      }
+    }
     b.send({ type: "message", text: "still here" });
     await b.next(isMessage("still here"));
+    expect(bClosed).toBe(false);
+    const page = await (await bob.client.fetch("/api/rooms/badframes/history")).json<{ messages: ChatMessage[] }>();
+    expect(page.messages.map((m) => m.text)).toEqual(["still here"]);
     b.ws.close();
   });
 
