@@ -109,6 +109,17 @@ describe("joining a room", () => {
     );
   });
 
+  it("takes who I am from the session, never from the query or the client's own identity headers", async () => {
+    const res = await alice.client.fetch("/api/rooms/who/ws?name=admin&userId=root", {
+      headers: { Upgrade: "websocket", "X-Outpost-User-Id": "root", "X-Outpost-Display-Name": "admin" },
+    });
+    expect(res.status).toBe(101);
+    const socket = wrap(res.webSocket as WebSocket);
+    const welcome = (await socket.next((f) => f.type === "welcome")) as Frame & { you: { userId: string } };
+    expect(welcome.you).toEqual({ userId: alice.user.id, displayName: "alice" });
+    socket.ws.close();
+  });
+
   it("accepts a ticket once, and refuses it the second time", async () => {
     const issued = await alice.client.fetch("/api/rooms/tickets/ticket", { method: "POST" });
     expect(issued.status).toBe(201);
@@ -156,6 +167,20 @@ describe("messages", () => {
       url: "http://169.254.169.254/latest",
       preview: null,
     });
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("keeps broadcasting to everyone else when a client goes away mid-conversation", async () => {
+    const a = await connect(alice.client, "leaver");
+    const b = await connect(bob.client, "leaver");
+    const c = await connect(bob.client, "leaver");
+    c.ws.close(1001, "gone");
+    a.send({ type: "message", text: "are you there?" });
+    await b.next(isMessage("are you there?"));
+    await a.next(isMessage("are you there?"));
+    a.send({ type: "message", text: "and now?" });
+    await b.next(isMessage("and now?"));
     a.ws.close();
     b.ws.close();
   });
