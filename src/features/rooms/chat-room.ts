@@ -114,7 +114,13 @@ export class ChatRoom extends DurableObject<Env> {
       }
     }
     if (member) this.#broadcast({ type: "presence", event: "leave", member, roster: this.#roster() });
+    this.announceMembership("removed", userId);
     return sockets.length;
+  }
+
+  /** Tells everyone connected that the member list changed (private rooms; the Worker calls it). */
+  announceMembership(event: "added" | "removed", userId: string): void {
+    this.#broadcast({ type: "membership", event, userId });
   }
 
   /** A single-use ticket for browsers that cannot send credentials with the WebSocket handshake. */

@@ -75,8 +75,17 @@ describe("private rooms", () => {
 
   it("let any member add people by email, once each", async () => {
     await post(owner.client, "/api/rooms", { name: "team", visibility: "private" });
+    const socket = await open(owner.client, "team");
+    const announced = new Promise<string>((resolve) =>
+      socket.ws?.addEventListener("message", (event) => {
+        const frame = JSON.parse(String(event.data));
+        if (frame.type === "membership") resolve(`${frame.event} ${frame.userId}`);
+      }),
+    );
     const added = await post(owner.client, "/api/rooms/team/members", { email: guest.email.toUpperCase() });
     expect(added.status).toBe(201);
+    expect(await announced).toBe(`added ${guest.user.id}`);
+    socket.ws?.close();
     expect((await added.json<{ userId: string; role: string }>()).role).toBe("member");
     expect((await post(owner.client, "/api/rooms/team/members", { email: guest.email })).status).toBe(200);
     // The new member may add others too.
@@ -104,9 +113,11 @@ describe("private rooms", () => {
     expect(socket.status).toBe(101);
     const watcher = await open(owner.client, "crew");
     const leaves: string[] = [];
+    const membership: string[] = [];
     watcher.ws?.addEventListener("message", (event) => {
       const frame = JSON.parse(String(event.data));
       if (frame.type === "presence" && frame.event === "leave") leaves.push(frame.member.userId);
+      if (frame.type === "membership") membership.push(`${frame.event} ${frame.userId}`);
     });
     const ticket = await (await guest.client.fetch("/api/rooms/crew/ticket", { method: "POST" })).json<{
       ticket: string;
@@ -120,8 +131,10 @@ describe("private rooms", () => {
     expect((await remove(owner.client, `/api/rooms/crew/members/${guest.user.id}`)).status).toBe(204);
     expect(await socket.closed).toBe(CLOSE_REMOVED_FROM_ROOM);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    // The others hear once that they left; a ticket issued before the removal no longer opens the room.
+    // The others hear once that they left, and that the member list changed; a ticket issued before the
+    // removal no longer opens the room.
     expect(leaves).toEqual([guest.user.id]);
+    expect(membership).toEqual([`removed ${guest.user.id}`]);
     const byTicket = await call(`/api/rooms/crew/ws?ticket=${ticket.ticket}`, { headers: { Upgrade: "websocket" } });
     expect(byTicket.status).toBe(401);
     watcher.ws?.close();

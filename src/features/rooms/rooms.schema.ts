@@ -71,6 +71,8 @@ export type ServerFrame =
   | { type: "messages"; messages: ChatMessage[] }
   | { type: "presence"; event: "join" | "leave"; member: Member; roster: Member[] }
   | { type: "typing"; member: Member }
+  /** A private room's members changed (someone was added, left or was removed): reload the member list. */
+  | { type: "membership"; event: "added" | "removed"; userId: string }
   | { type: "ack"; clientMessageId: string; id: number; duplicate: boolean }
   | { type: "resumed"; lastId: number; count: number }
   /** After a message with a link: its preview, or null when there is none (or the network does not allow it). */

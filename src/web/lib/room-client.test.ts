@@ -109,6 +109,18 @@ describe("createRoomClient", () => {
     expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3]);
   });
 
+  it("delivers a coalesced `messages` frame in order, once each, alongside single ones", async () => {
+    const h = harness();
+    await flush();
+    const socket = h.sockets[0] as FakeSocket;
+    socket.open();
+    socket.push(welcome([message(1)], 1));
+    socket.push({ type: "messages", messages: [message(2), message(3), message(4)] });
+    socket.push({ type: "message", message: message(4) });
+    socket.push({ type: "message", message: message(5) });
+    expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it("reconnects after a drop with jittered backoff, resumes from the last id, and resends what was not acked", async () => {
     const h = harness(() => 1);
     await flush();

@@ -32,6 +32,8 @@ export interface RoomClientEvents {
   refused?: (clientMessageId: string | undefined, reason: string) => void;
   /** Too much was missed while away: reload history over HTTP. */
   gap?: () => void;
+  /** A private room's member list changed. */
+  membership?: (event: "added" | "removed", userId: string) => void;
   /** The server closed with 4403: this user was removed from the (private) room. The client stops for good. */
   removed?: () => void;
 }
@@ -148,6 +150,9 @@ export function createRoomClient(options: RoomClientOptions) {
         break;
       case "typing":
         options.on.typing?.(frame.member);
+        break;
+      case "membership":
+        options.on.membership?.(frame.event, frame.userId);
         break;
       case "preview":
         options.on.preview?.(frame.messageId, frame.url, frame.preview);

@@ -161,6 +161,10 @@ function RoomView({
         },
         message: (m) => merge([m]),
         presence: setRoster,
+        // Someone was added, left or was removed: the members panel shows the list as it is now.
+        membership: () => {
+          if (isPrivate) void reloadMembers().catch(() => {});
+        },
         preview: (messageId, link, preview) =>
           setPreviews((current) => ({
             ...current,
