@@ -2,7 +2,7 @@
 // their storage work. Built and run by the benchmarks (bench/lib.mjs) only; never deployed.
 import { DurableObject } from "cloudflare:workers";
 import { RateLimiter } from "../src/features/limits/rate-limiter";
-import { ChatRoom, IDENTITY_HEADERS } from "../src/features/rooms/chat-room";
+import { ChatRoom, IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "../src/features/rooms/chat-room";
 import outpost from "../src/index";
 
 export { Metrics } from "../src/features/admin/metrics";
@@ -31,44 +31,51 @@ function countSql(ctx: DurableObjectState): SqlCounts {
   return counts;
 }
 
-/** The production limiter, with every SQL statement and the rows it touched counted. */
-export class CountingRateLimiter extends RateLimiter {
-  readonly counts: SqlCounts;
+/** A Durable Object class whose constructor takes (ctx, env), as every Outpost object does. */
+type ObjectClass<T> = new (ctx: DurableObjectState, env: Env) => T;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    // Counted from the first statement on, including the table creation in the parent constructor.
-    const counts = countSql(ctx);
-    super(ctx, env);
-    this.counts = counts;
-  }
+/** The same class with every SQL statement and the rows it touched counted, from its constructor on. */
+function withSqlCounts<T extends DurableObject<Env>>(Base: ObjectClass<T>) {
+  return class extends (Base as ObjectClass<DurableObject<Env>>) {
+    readonly counts: SqlCounts;
 
-  async stats() {
-    return { ...this.counts };
-  }
+    constructor(ctx: DurableObjectState, env: Env) {
+      // Counted before the parent constructor runs, so its table creation counts too.
+      const counts = countSql(ctx);
+      super(ctx, env);
+      this.counts = counts;
+    }
 
+    async stats(): Promise<SqlCounts> {
+      return { ...this.counts };
+    }
+  } as unknown as ObjectClass<T & { counts: SqlCounts; stats(): Promise<SqlCounts> }>;
+}
+
+/** The production limiter, counted. */
+export class CountingRateLimiter extends withSqlCounts(RateLimiter) {
   async tableRows(): Promise<number> {
     return this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM bucket").one().n;
   }
 }
 
-/** The production room, with its SQL counted the same way. */
-export class CountingChatRoom extends ChatRoom {
-  readonly counts: SqlCounts;
+/** The production room, counted. */
+export class CountingChatRoom extends withSqlCounts(ChatRoom) {}
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    const counts = countSql(ctx);
-    super(ctx, env);
-    this.counts = counts;
-  }
-
-  async stats() {
-    return { ...this.counts };
-  }
+/**
+ * A stub typed as the counting class. bench/lib.mjs binds CHAT_ROOM (storage profile only) and RATE_LIMITER
+ * to the counting classes, while the generated Env still names the production ones: hence the one cast.
+ */
+function countedStub<T extends Rpc.DurableObjectBranded>(
+  namespace: DurableObjectNamespace<ChatRoom> | DurableObjectNamespace<RateLimiter>,
+  name: string,
+): DurableObjectStub<T> {
+  return namespace.get(namespace.idFromName(name)) as unknown as DurableObjectStub<T>;
 }
 
 /** Opens a WebSocket straight to a room object, as the Worker does after authenticating the caller. */
 async function openRoomSocket(stub: DurableObjectStub<CountingChatRoom>, userId: string) {
-  const res = await stub.fetch("https://room.internal/ws", {
+  const res = await stub.fetch(ROOM_UPGRADE_URL, {
     headers: {
       Upgrade: "websocket",
       [IDENTITY_HEADERS.userId]: userId,
@@ -98,9 +105,7 @@ async function openRoomSocket(stub: DurableObjectStub<CountingChatRoom>, userId:
 
 /** Sends `n` messages into a fresh counted room over real WebSockets and reports the SQL work per message. */
 async function roomStorageProfile(env: Env, n: number) {
-  const stub = env.CHAT_ROOM.get(
-    env.CHAT_ROOM.idFromName(`bench-storage:${crypto.randomUUID()}`),
-  ) as unknown as DurableObjectStub<CountingChatRoom>;
+  const stub = countedStub<CountingChatRoom>(env.CHAT_ROOM, `bench-storage:${crypto.randomUUID()}`);
   // 25 messages a connection: within each connection's burst allowance of 30, so every one is stored.
   const sockets = [];
   for (let i = 0; i < Math.ceil(n / 25); i++) sockets.push(await openRoomSocket(stub, `bench-user-${i}`));
@@ -124,9 +129,7 @@ async function sha256Hex(text: string): Promise<string> {
 
 /** n sequential consume() calls on one key; storage work and latency sampled at checkpoints. */
 async function limiterProfile(env: Env, checkpoints: number[]) {
-  const stub = env.RATE_LIMITER.get(
-    env.RATE_LIMITER.idFromName(`bench-profile:${crypto.randomUUID()}`),
-  ) as unknown as DurableObjectStub<CountingRateLimiter>;
+  const stub = countedStub<CountingRateLimiter>(env.RATE_LIMITER, `bench-profile:${crypto.randomUUID()}`);
   const policy = { limit: 100_000, periodMs: 3_600_000 };
   const out = [];
   let done = 0;
@@ -198,4 +201,4 @@ export default {
     }
     return outpost.fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<BenchEnv>;

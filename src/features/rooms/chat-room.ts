@@ -38,6 +38,9 @@ interface Attachment {
   removed?: boolean;
 }
 
+/** The URL the Worker forwards WebSocket upgrades to; the object only looks at the headers. */
+export const ROOM_UPGRADE_URL = "https://room.internal/ws";
+
 /** Headers the Worker sets after it has authenticated the caller; the object is reachable only through it. */
 export const IDENTITY_HEADERS = {
   userId: "X-Outpost-User-Id",

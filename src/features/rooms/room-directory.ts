@@ -10,6 +10,14 @@ export interface RoomEntry {
 }
 
 type MemberRow = { user_id: string; display_name: string; role: "owner" | "member"; added_at: string };
+const MEMBER_SELECT =
+  "SELECT m.user_id, u.display_name, m.role, m.added_at FROM room_members m JOIN users u ON u.id = m.user_id";
+const toMember = (r: MemberRow): RoomMember => ({
+  userId: r.user_id,
+  displayName: r.display_name,
+  role: r.role,
+  addedAt: r.added_at,
+});
 
 /** The same 404 for a private room you are not in as for nothing at all: names reveal nothing. */
 export const roomNotFound = () =>
@@ -45,19 +53,24 @@ export class RoomDirectory {
    * Lets `userId` into `room` or throws the room's 404. A room that does not exist yet is public: joining
    * creates it. Membership is read from D1 on every check, so a removal applies at once.
    */
-  async admit(room: string, userId: string): Promise<RoomEntry> {
+  async admit(room: string, userId: string): Promise<RoomEntry & { exists: boolean }> {
     const entry = await this.get(room);
-    if (!entry) return { name: room, visibility: "public", createdBy: userId };
+    if (!entry) return { name: room, visibility: "public", createdBy: userId, exists: false };
     if (entry.visibility === "private" && (await this.roleOf(room, userId)) === null) throw roomNotFound();
-    return entry;
+    return { ...entry, exists: true };
   }
 
-  /** Records a public room on first join; a no-op for a room that exists (public or private). */
-  async ensurePublic(room: string, userId: string): Promise<void> {
-    await this.#db
-      .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, 'public')")
-      .bind(room, new Date().toISOString(), userId)
-      .run();
+  /** admit(), and a room joined for the first time is recorded as public (one write, only then). */
+  async enter(room: string, userId: string): Promise<RoomEntry> {
+    const { exists, ...entry } = await this.admit(room, userId);
+    if (!exists) {
+      // OR IGNORE: two first joins may race; a private room created meanwhile keeps its visibility.
+      await this.#db
+        .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, 'public')")
+        .bind(room, new Date().toISOString(), userId)
+        .run();
+    }
+    return entry;
   }
 
   /** Creates a room; a private one gets its creator as owner in the same batch. Null if the name is taken. */
@@ -86,13 +99,18 @@ export class RoomDirectory {
 
   async members(room: string): Promise<RoomMember[]> {
     const { results } = await this.#db
-      .prepare(
-        `SELECT m.user_id, u.display_name, m.role, m.added_at FROM room_members m
-         JOIN users u ON u.id = m.user_id WHERE m.room = ? ORDER BY m.role DESC, u.display_name`,
-      )
+      .prepare(`${MEMBER_SELECT} WHERE m.room = ? ORDER BY m.role DESC, u.display_name`)
       .bind(room)
       .all<MemberRow>();
-    return results.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, addedAt: r.added_at }));
+    return results.map(toMember);
+  }
+
+  async member(room: string, userId: string): Promise<RoomMember | null> {
+    const row = await this.#db
+      .prepare(`${MEMBER_SELECT} WHERE m.room = ? AND m.user_id = ?`)
+      .bind(room, userId)
+      .first<MemberRow>();
+    return row ? toMember(row) : null;
   }
 
   /** Adds a member; returns the row and whether it was new. */

@@ -118,7 +118,7 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
       }
       const { added } = await directory.addMember(room, user.id, account.id);
       if (added) await c.env.CHAT_ROOM.get(c.env.CHAT_ROOM.idFromName(room)).announceMembership("added", user.id);
-      const member = (await directory.members(room)).find((m) => m.userId === user.id);
+      const member = await directory.member(room, user.id);
       if (!member) throw new Error("member row missing right after insert");
       return added ? c.json(member, 201) : c.json(member, 200);
     },

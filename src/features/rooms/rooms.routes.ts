@@ -10,7 +10,7 @@ import { problem } from "../../http/problem-schema";
 import { AppError, errors } from "../../kit/errors";
 import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
 import { currentAccount, requireUser } from "../auth/session.middleware";
-import { IDENTITY_HEADERS } from "./chat-room";
+import { IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "./chat-room";
 import { RoomDirectory } from "./room-directory";
 import {
   HISTORY_PAGE_MAX,
@@ -22,6 +22,16 @@ import {
 } from "./rooms.schema";
 
 const ROOM_LIST_MAX = 50;
+
+/**
+ * The caller's id from the session (checked in KV by requireUser). Reads need no more; the upgrade and
+ * tickets re-read the account from D1 because they carry the display name into the room.
+ */
+function signedInUserId(c: Context<AppEnv>): string {
+  const principal = c.get("principal");
+  if (!principal) throw errors.unauthorized();
+  return principal.userId;
+}
 
 function roomStub(env: Env, room: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
@@ -53,22 +63,19 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
     const account = await currentAccount(c);
     headers.set(IDENTITY_HEADERS.userId, account.id);
     headers.set(IDENTITY_HEADERS.displayName, encodeURIComponent(account.displayName));
-    const directory = new RoomDirectory(c.env.DB);
-    await directory.admit(room, account.id);
-    await directory.ensurePublic(room, account.id);
+    await new RoomDirectory(c.env.DB).enter(room, account.id);
   } else if (ticket) {
     // Tickets are issued only to those admitted (POST …/ticket); they last 60 s and are single-use.
     headers.set(IDENTITY_HEADERS.ticket, ticket);
   }
-  const res = await roomStub(c.env, room).fetch(new Request("https://room.internal/ws", { headers }));
+  const res = await roomStub(c.env, room).fetch(new Request(ROOM_UPGRADE_URL, { headers }));
   if (res.status === 401) throw errors.unauthorized("The ticket is invalid, expired or already used");
   if (!res.webSocket) throw new Error(`room answered ${res.status} without a WebSocket`);
   return new Response(null, { status: 101, webSocket: res.webSocket });
 }
 
 async function history(c: Context<AppEnv>, room: string, before: number | undefined, limit: number | undefined) {
-  const account = await currentAccount(c);
-  await new RoomDirectory(c.env.DB).admit(room, account.id);
+  await new RoomDirectory(c.env.DB).admit(room, signedInUserId(c));
   c.header("Cache-Control", "private, no-store");
   return roomStub(c.env, room).history(before, limit ?? 50);
 }
@@ -128,13 +135,11 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       const { room } = c.req.valid("param");
       const account = await currentAccount(c);
-      const directory = new RoomDirectory(c.env.DB);
-      await directory.admit(room, account.id);
+      await new RoomDirectory(c.env.DB).enter(room, account.id);
       const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
         { userId: account.id, displayName: account.displayName },
         room,
       );
-      await directory.ensurePublic(room, account.id);
       const url = new URL(`/api/rooms/${room}/ws?ticket=${ticket}`, c.req.url);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
       c.header("Cache-Control", "no-store");
@@ -178,8 +183,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms"), ...AUTH_ERRORS },
     }),
     async (c) => {
-      const account = await currentAccount(c);
-      const entries = await new RoomDirectory(c.env.DB).visibleTo(account.id, ROOM_LIST_MAX);
+      const entries = await new RoomDirectory(c.env.DB).visibleTo(signedInUserId(c), ROOM_LIST_MAX);
       // Each room answers for itself (its own SQLite and sockets): one RPC per room, in parallel.
       const rooms = await Promise.all(
         entries.map(async ({ name, visibility }) => ({ ...(await roomStub(c.env, name).summary()), name, visibility })),

@@ -55,35 +55,64 @@ export const ERROR_CODES = [
   "resume-too-far",
 ] as const;
 
-export interface RoomLinkPreview {
-  url: string;
-  title: string | null;
-  description: string | null;
-  image: string | null;
-  siteName: string | null;
-}
+export const RoomLinkPreviewSchema = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  image: z.string().nullable(),
+  siteName: z.string().nullable(),
+});
+export type RoomLinkPreview = z.infer<typeof RoomLinkPreviewSchema>;
 
-/** server → client */
-export type ServerFrame =
-  | { type: "welcome"; you: Member; room: string; roster: Member[]; history: ChatMessage[]; lastId: number }
-  | { type: "message"; message: ChatMessage }
+/**
+ * server → client. Objects are not strict: a client keeps working when the server adds a field. The room
+ * builds frames of this type; the UI's client parses every frame it receives with it.
+ */
+export const ServerFrameSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("welcome"),
+    you: MemberSchema,
+    room: z.string(),
+    roster: z.array(MemberSchema),
+    history: z.array(ChatMessageSchema),
+    lastId: z.number().int(),
+  }),
+  z.object({ type: z.literal("message"), message: ChatMessageSchema }),
   /** Several messages in one frame, oldest first: sent instead of `message` when the room is busy. */
-  | { type: "messages"; messages: ChatMessage[] }
-  | { type: "presence"; event: "join" | "leave"; member: Member; roster: Member[] }
-  | { type: "typing"; member: Member }
+  z.object({ type: z.literal("messages"), messages: z.array(ChatMessageSchema) }),
+  z.object({
+    type: z.literal("presence"),
+    event: z.enum(["join", "leave"]),
+    member: MemberSchema,
+    roster: z.array(MemberSchema),
+  }),
+  z.object({ type: z.literal("typing"), member: MemberSchema }),
   /** A private room's members changed (someone was added, left or was removed): reload the member list. */
-  | { type: "membership"; event: "added" | "removed"; userId: string }
-  | { type: "ack"; clientMessageId: string; id: number; duplicate: boolean }
-  | { type: "resumed"; lastId: number; count: number }
+  z.object({ type: z.literal("membership"), event: z.enum(["added", "removed"]), userId: z.string() }),
+  z.object({ type: z.literal("ack"), clientMessageId: z.string(), id: z.number().int(), duplicate: z.boolean() }),
+  z.object({ type: z.literal("resumed"), lastId: z.number().int(), count: z.number().int() }),
   /** After a message with a link: its preview, or null when there is none (or the network does not allow it). */
-  | { type: "preview"; messageId: number; url: string; preview: RoomLinkPreview | null }
-  | {
-      type: "error";
-      code: (typeof ERROR_CODES)[number];
-      reason: string;
-      retryAfterMs?: number;
-      clientMessageId?: string;
-    };
+  z.object({
+    type: z.literal("preview"),
+    messageId: z.number().int(),
+    url: z.string(),
+    preview: RoomLinkPreviewSchema.nullable(),
+  }),
+  z.object({
+    type: z.literal("error"),
+    code: z.enum(ERROR_CODES),
+    reason: z.string(),
+    retryAfterMs: z.number().optional(),
+    clientMessageId: z.string().optional(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** What a client can receive: a server frame, or the runtime's automatic answer to `{"type":"ping"}`. */
+export const IncomingFrameSchema = z.discriminatedUnion("type", [
+  ...ServerFrameSchema.options,
+  z.object({ type: z.literal("pong") }),
+]);
 
 export const HistoryQuerySchema = z.object({
   before: z

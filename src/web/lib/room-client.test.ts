@@ -21,8 +21,8 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  push(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
+  push(frame: object | string) {
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
   }
   drop(code = 1006) {
     this.readyState = 3;
@@ -107,6 +107,20 @@ describe("createRoomClient", () => {
     socket.push({ type: "message", message: message(3, "hello") });
     expect(h.client.pending()).toBe(0);
     expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3]);
+  });
+
+  it("skips frames that are not JSON or not in the protocol, and keeps going", async () => {
+    const h = harness();
+    await flush();
+    const socket = h.sockets[0] as FakeSocket;
+    socket.open();
+    socket.push(welcome([], 0));
+    for (const bad of ["not json", { type: "message" }, { type: "message", message: { id: "7" } }, { type: "nope" }]) {
+      socket.push(bad);
+    }
+    socket.push({ type: "message", message: message(1) });
+    expect(h.messages.map((m) => m.id)).toEqual([1]);
+    expect(h.client.state).toBe("open");
   });
 
   it("delivers a coalesced `messages` frame in order, once each, alongside single ones", async () => {

@@ -1,14 +1,24 @@
 // A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox retried until
 // acknowledged, a heartbeat that notices dead connections, and an honest connection state for the UI.
+import type { z } from "@hono/zod-openapi";
 import {
   type ChatMessage,
   CLOSE_REMOVED_FROM_ROOM,
+  IncomingFrameSchema,
   type Member,
   type RoomLinkPreview,
-  type ServerFrame,
 } from "../../features/rooms/rooms.schema";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+type IncomingFrame = z.infer<typeof IncomingFrameSchema>;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The part of WebSocket this client uses, so tests can drive it without a network. */
 export interface SocketLike {
@@ -125,7 +135,7 @@ export function createRoomClient(options: RoomClientOptions) {
     }, delay);
   };
 
-  const handle = (frame: ServerFrame | { type: "pong" }) => {
+  const handle = (frame: IncomingFrame) => {
     awaitingPong = false;
     switch (frame.type) {
       case "welcome":
@@ -193,11 +203,9 @@ export function createRoomClient(options: RoomClientOptions) {
     const next = connectSocket(url);
     socket = next;
     next.onmessage = (event) => {
-      try {
-        handle(JSON.parse(String(event.data)));
-      } catch {
-        // A frame we cannot read is skipped, never fatal.
-      }
+      // A frame that is not JSON or not one of the protocol's shapes is skipped, never fatal.
+      const frame = IncomingFrameSchema.safeParse(parseJson(String(event.data)));
+      if (frame.success) handle(frame.data);
     };
     next.onopen = () => beat();
     next.onclose = (event) => {
