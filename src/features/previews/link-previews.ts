@@ -1,19 +1,13 @@
 // Link previews through the UNFURL service binding, cached in KV: a day for a preview, 5 minutes for a miss.
-import { z } from "@hono/zod-openapi";
 import { CacheService } from "../../kit/cache";
 import { sha256Hex } from "../../kit/crypto";
 import type { PreviewResult } from "../../unfurl";
 import { CACHE_NAMESPACES } from "../admin/caches";
 import { recordCacheEvent } from "../admin/metrics.service";
 
-export const LinkPreviewSchema = z.object({
-  url: z.string(),
-  title: z.string().nullable(),
-  description: z.string().nullable(),
-  image: z.string().nullable(),
-  siteName: z.string().nullable(),
-});
-export type LinkPreviewView = z.infer<typeof LinkPreviewSchema>;
+import { LinkPreviewSchema } from "./previews.schema";
+
+export { LinkPreviewSchema, type LinkPreviewView } from "./previews.schema";
 
 /** http(s) links in a text, at most `max`, without trailing punctuation. */
 export function linksIn(text: string, max = 3): string[] {

@@ -1,5 +1,6 @@
 // The rooms protocol: every WebSocket frame and HTTP shape, shared by the Worker, the ChatRoom object and the UI.
 import { z } from "@hono/zod-openapi";
+import { LinkPreviewSchema, type LinkPreviewView } from "../previews/previews.schema";
 
 export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A message's text: 1–4 000 characters. */
@@ -55,14 +56,7 @@ export const ERROR_CODES = [
   "resume-too-far",
 ] as const;
 
-export const RoomLinkPreviewSchema = z.object({
-  url: z.string(),
-  title: z.string().nullable(),
-  description: z.string().nullable(),
-  image: z.string().nullable(),
-  siteName: z.string().nullable(),
-});
-export type RoomLinkPreview = z.infer<typeof RoomLinkPreviewSchema>;
+export type RoomLinkPreview = LinkPreviewView;
 
 /**
  * server → client. Objects are not strict: a client keeps working when the server adds a field. The room
@@ -96,7 +90,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
     type: z.literal("preview"),
     messageId: z.number().int(),
     url: z.string(),
-    preview: RoomLinkPreviewSchema.nullable(),
+    preview: LinkPreviewSchema.nullable(),
   }),
   z.object({
     type: z.literal("error"),
