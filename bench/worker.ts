@@ -1,13 +1,11 @@
 // Benchmark entry: the real Outpost Worker plus reference routes, and a RateLimiter and ChatRoom that count
 // their storage work. Built and run by the benchmarks (bench/lib.mjs) only; never deployed.
 import { DurableObject } from "cloudflare:workers";
-import { RateLimiter } from "../src/features/limits/rate-limiter";
-import { ChatRoom, IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "../src/features/rooms/chat-room";
+import { RateLimiter } from "@outpost/edge-kit/limiter";
+import { ChatRoom, IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "../src/features/rooms";
 import outpost from "../src/index";
 
-export { Metrics } from "../src/features/admin/metrics";
-export { Counter } from "../src/features/counters/counter";
-export { UserStats } from "../src/features/files/user-stats";
+export { Counter, Metrics, UserStats } from "../src/index";
 export { ChatRoom };
 
 const FLOOR_POLICY = { limit: 100_000, periodMs: 60_000 };

@@ -1,6 +1,7 @@
 // The configured AI provider (AI_PROVIDER): Workers AI through the AI binding, an OpenAI-compatible endpoint, or offline.
+
+import { type AiBinding, type AiProvider, createAiProvider } from "@outpost/edge-kit/ai";
 import { getConfig } from "./config";
-import { type AiBinding, type AiProvider, createAiProvider } from "./kit/ai";
 
 const providers = new WeakMap<object, AiProvider>();
 

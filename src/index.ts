@@ -1,7 +1,8 @@
 // Worker entry: wiring only. HTTP goes to the Hono app, queue batches to the dispatcher, cron to the sweeper.
+
+import { createLogger, isLogLevel } from "@outpost/edge-kit/context";
 import { app } from "./app";
-import { sweepFiles } from "./features/files/file-sweeper";
-import { createLogger, isLogLevel } from "./kit/context";
+import { sweepFiles } from "./features/files";
 import { handleQueue } from "./queue";
 
 export default {
@@ -17,8 +18,8 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
-export { Metrics } from "./features/admin/metrics";
-export { Counter } from "./features/counters/counter";
-export { UserStats } from "./features/files/user-stats";
-export { RateLimiter } from "./features/limits/rate-limiter";
-export { ChatRoom } from "./features/rooms/chat-room";
+export { RateLimiter } from "@outpost/edge-kit/limiter";
+export { Metrics } from "./features/admin";
+export { Counter } from "./features/counters";
+export { UserStats } from "./features/files";
+export { ChatRoom } from "./features/rooms";

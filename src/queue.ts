@@ -1,8 +1,9 @@
 // Queue consumers: file-events by message type (each message acked or retried on its own), and its dead letters.
+
+import { createLogger, isLogLevel } from "@outpost/edge-kit/context";
+import { dispatchBatch } from "@outpost/edge-kit/queue";
 import { getAiProvider } from "./ai";
-import { fileEventHandlers, handleDeadLetters } from "./features/files/files.queue";
-import { createLogger, isLogLevel } from "./kit/context";
-import { dispatchBatch } from "./kit/queue";
+import { fileEventHandlers, handleDeadLetters } from "./features/files";
 
 export const DEAD_LETTER_QUEUE = "file-events-dlq";
 

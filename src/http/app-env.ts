@@ -1,5 +1,5 @@
 // The Hono environment shared by every route: bindings from the generated Env, per-request variables.
-import type { Logger } from "../kit/context";
+import type { Logger } from "@outpost/edge-kit/context";
 
 export type Role = "member" | "admin";
 

@@ -1,8 +1,9 @@
 // Middleware: request bodies above the configured limit are refused with 413 before a handler reads them.
+
+import { errors } from "@outpost/edge-kit/errors";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getConfig } from "../config";
-import { errors } from "../kit/errors";
 import type { AppEnv } from "./app-env";
 
 export interface BodyLimitOptions {

@@ -1,7 +1,7 @@
 // Every feature's routes are an OpenAPIHono sub-app built here, so validation failures look the same everywhere.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { AppError, type FieldIssue } from "@outpost/edge-kit/errors";
 import type { ZodError } from "zod";
-import { AppError, type FieldIssue } from "../kit/errors";
 import type { AppEnv } from "./app-env";
 
 const TARGET_PREFIX: Record<string, string> = {

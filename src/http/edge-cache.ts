@@ -1,7 +1,8 @@
 // Edge cache for public routes: the Cache API with a strong ETag and 304s, never for credentials.
+
+import { toHex } from "@outpost/edge-kit/crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { etag } from "hono/etag";
-import { toHex } from "../kit/crypto";
 import type { AppEnv } from "./app-env";
 
 export type EdgeCacheEvent = "hit" | "miss" | "bypass" | "error";

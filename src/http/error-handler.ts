@@ -1,8 +1,7 @@
 // The one place errors become responses: AppError → its problem, framework 4xx → a generic problem,
 // anything else → 500 without internals, logged with the request id and the cause.
-import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
-import { REQUEST_ID_HEADER } from "../kit/context";
+
+import { REQUEST_ID_HEADER } from "@outpost/edge-kit/context";
 import {
   AppError,
   isAppError,
@@ -11,7 +10,9 @@ import {
   problemFromStatus,
   problemResponse,
   toProblem,
-} from "../kit/errors";
+} from "@outpost/edge-kit/errors";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 
 function contextOf(c: Context<AppEnv>) {

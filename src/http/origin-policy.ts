@@ -1,8 +1,9 @@
 // Cross-origin policy: CORS only for allow-listed origins, and a clear 403 for the rest (design.md §3).
+
+import { AppError } from "@outpost/edge-kit/errors";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { getConfig } from "../config";
-import { AppError } from "../kit/errors";
 import type { AppEnv } from "./app-env";
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);

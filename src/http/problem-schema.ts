@@ -1,6 +1,6 @@
 // The problem+json schema, for documenting error responses in OpenAPI.
 import { z } from "@hono/zod-openapi";
-import { PROBLEM_CONTENT_TYPE } from "../kit/errors";
+import { PROBLEM_CONTENT_TYPE } from "@outpost/edge-kit/errors";
 
 export const ProblemSchema = z
   .object({

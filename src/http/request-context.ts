@@ -1,5 +1,5 @@
 // Middleware: request id in and out, a per-request JSON logger, and the AsyncLocalStorage context.
-import type { MiddlewareHandler } from "hono";
+
 import {
   createLogger,
   createRequestContext,
@@ -7,7 +7,8 @@ import {
   REQUEST_ID_HEADER,
   resolveRequestId,
   runWithContext,
-} from "../kit/context";
+} from "@outpost/edge-kit/context";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 
 export function requestContext(): MiddlewareHandler<AppEnv> {

@@ -1,12 +1,12 @@
 // Admin: metrics (cache hit ratios, rate-limit refusals, requests by route) and cache invalidation.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { requireAdmin } from "../auth/session.middleware";
+import { flushMetrics, metricsObject } from "../../http/metrics";
+import { json } from "../../http/openapi";
+import { adminRoute } from "../auth";
 import { CacheNamespaceParamSchema, type Metrics, MetricsSchema } from "./admin.schema";
-import { appCache } from "./caches";
-import { flushMetrics, metricsObject } from "./metrics.service";
 
 /** Counter names → the grouped view the admin page charts. */
 export function groupMetrics(raw: Record<string, number>): Metrics {
@@ -37,14 +37,12 @@ export function createAdminRoutes(): OpenAPIHono<AppEnv> {
   const tags = ["admin"];
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/api/admin/metrics",
       tags,
       summary: "Cache hit ratios, rate-limit refusals, requests by route and status (admin)",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
-      responses: { 200: json(MetricsSchema, "Counters since the Metrics object was created"), ...AUTH_ERRORS },
+      responses: { 200: json(MetricsSchema, "Counters since the Metrics object was created") },
     }),
     async (c) => {
       await flushMetrics(c.env);
@@ -54,17 +52,14 @@ export function createAdminRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "delete",
       path: "/api/admin/cache/{namespace}",
       tags,
       summary: "Invalidate a whole cache namespace with one write (admin)",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
       request: { params: z.object({ namespace: CacheNamespaceParamSchema }) },
       responses: {
         200: json(z.object({ namespace: z.string(), version: z.number().int() }), "The namespace's new version"),
-        ...AUTH_ERRORS,
       },
     }),
     async (c) => {

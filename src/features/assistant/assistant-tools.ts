@@ -1,10 +1,10 @@
 // The assistant's tools: search room messages and my files, read a named room and counters. Results are data.
 
-import { terms as termsOf } from "../../kit/ai";
-import type { Lanes, SubrequestBudget, TokenBucketQueue } from "../../kit/pacing";
-import { FileRepository } from "../files/file-repository";
-import { linkPreview, linksIn } from "../previews/link-previews";
-import { RoomDirectory } from "../rooms/room-directory";
+import { terms as termsOf } from "@outpost/edge-kit/ai";
+import type { Lanes, SubrequestBudget, TokenBucketQueue } from "@outpost/edge-kit/pacing";
+import { FileSearch } from "../files";
+import { linkPreview, linksIn } from "../previews";
+import { RoomDirectory } from "../rooms";
 import { ROOM_NAME } from "../rooms/rooms.schema";
 import type { Citation } from "./assistant.schema";
 
@@ -90,9 +90,7 @@ const searchFiles: Tool = {
   async run(ctx) {
     const terms = searchTerms(ctx.question);
     const match = terms.map((t) => `"${t}"`).join(" OR ");
-    const rows = await call(ctx, "d1", "D1 file_search", () =>
-      new FileRepository(ctx.env.DB).searchFiles(ctx.userId, match, 5),
-    );
+    const rows = await call(ctx, "d1", "D1 file_search", () => new FileSearch(ctx.env.DB).search(ctx.userId, match, 5));
     return rows.map(
       (row): Passage => ({
         kind: "file",

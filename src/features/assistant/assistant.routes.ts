@@ -1,19 +1,24 @@
 // The assistant over HTTP: a streamed answer (SSE) to a question about my rooms and files; past conversations.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AiProvider, AiProviderError } from "@outpost/edge-kit/ai";
+import { AppError, errors } from "@outpost/edge-kit/errors";
+import {
+  BudgetExceededError,
+  createLanes,
+  createSubrequestBudget,
+  createTokenBucketQueue,
+} from "@outpost/edge-kit/pacing";
+import { createSseStream, SSE_HEADERS, type SseWriter } from "@outpost/edge-kit/sse";
 import type { Context } from "hono";
 import { getAiProvider } from "../../ai";
 import { getConfig } from "../../config";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { type AiProvider, AiProviderError } from "../../kit/ai";
-import { AppError, errors } from "../../kit/errors";
-import { BudgetExceededError, createLanes, createSubrequestBudget, createTokenBucketQueue } from "../../kit/pacing";
-import { createSseStream, SSE_HEADERS, type SseWriter } from "../../kit/sse";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { requireUser } from "../auth/session.middleware";
-import { flagStore } from "../flags/flags.routes";
-import { consumeLimit } from "../limits/rate-limit.middleware";
+import { userRoute } from "../auth";
+import { flagStore } from "../flags";
+import { consumeLimit } from "../limits";
 import {
   type ChatRequest,
   ChatRequestSchema,
@@ -179,14 +184,12 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
   const tags = ["assistant"];
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/assistant/chat",
       tags,
       summary:
         "Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { body: { content: { "application/json": { schema: ChatRequestSchema } }, required: true } },
       responses: {
         200: {
@@ -194,7 +197,6 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
             "text/event-stream: `status`, `tool` (start/end), `citation`, `content` ({delta}), then `done` or `error`",
           content: { "text/event-stream": { schema: z.string() } },
         },
-        ...AUTH_ERRORS,
         404: problem("No such conversation"),
         413: problem("Body too large"),
         415: problem("Not JSON"),
@@ -236,16 +238,13 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/assistant/conversations",
       tags,
       summary: "My past conversations, most recent first",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       responses: {
         200: json(z.object({ conversations: z.array(ConversationSchema) }), "Conversations"),
-        ...AUTH_ERRORS,
       },
     }),
     async (c) => {
@@ -257,13 +256,11 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/assistant/conversations/{id}",
       tags,
       summary: "One of my conversations, message by message, with citations",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: {
         params: z.object({
           id: z
@@ -274,7 +271,6 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: json(z.object({ messages: z.array(ConversationMessageSchema) }), "Messages, oldest first"),
-        ...AUTH_ERRORS,
         404: problem("No such conversation"),
       },
     }),

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, uploadOk } from "../../../test/files-helpers";
 import { BASE, type Client, COOKIE_NAME, registerUser } from "../../../test/helpers";
 import { app } from "../../app";
-import { FileRepository } from "../files/file-repository";
-import type { ChatRoom } from "../rooms/chat-room";
+import { FileSearch } from "../files";
+import type { ChatRoom } from "../rooms";
 
 interface Event {
   id: number;
@@ -128,8 +128,7 @@ beforeAll(async () => {
     name: "launch-plan.txt",
     type: "text/plain",
   });
-  const repository = new FileRepository(env.DB);
-  await repository.indexForSearch(
+  await new FileSearch(env.DB).indexForSearch(
     { id: file.id, ownerId: ada.user.id, name: "launch-plan.txt" },
     {
       kind: "text",

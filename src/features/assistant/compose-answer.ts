@@ -1,5 +1,5 @@
 // Turns retrieved passages into an answer: quoted and cited offline, generated (with the passages as data) otherwise.
-import type { AiProvider, ChatMessage } from "../../kit/ai";
+import type { AiProvider, ChatMessage } from "@outpost/edge-kit/ai";
 import type { Citation } from "./assistant.schema";
 import type { Passage } from "./assistant-tools";
 

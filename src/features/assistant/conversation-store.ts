@@ -1,6 +1,6 @@
 // Assistant conversations in D1: one row per conversation, one per message, owner-scoped.
 import { z } from "@hono/zod-openapi";
-import { randomId } from "../../kit/crypto";
+import { randomId } from "@outpost/edge-kit/crypto";
 import { type Citation, CitationSchema } from "./assistant.schema";
 
 const CitationsSchema = z.array(CitationSchema);

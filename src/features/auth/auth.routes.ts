@@ -1,23 +1,17 @@
 // Register, sign in, sign out, and who am I.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { hashPassword, needsRehash, type PasswordHash, verifyPassword } from "@outpost/edge-kit/crypto";
+import { AppError } from "@outpost/edge-kit/errors";
+import type { SessionRecord } from "@outpost/edge-kit/session";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { hashPassword, needsRehash, type PasswordHash, verifyPassword } from "../../kit/crypto";
-import { AppError } from "../../kit/errors";
-import type { SessionRecord } from "../../kit/session";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
 import { AuthResultSchema, LoginBodySchema, PrincipalSchema, RegisterBodySchema, UserSchema } from "./auth.schema";
+import { currentAccount, userRoute } from "./guards";
 import { enforceAuthIpLimit, enforceLoginLimits } from "./login-limits";
-import {
-  clearSessionCookie,
-  currentAccount,
-  requireUser,
-  sessionStore,
-  setSessionCookie,
-  userService,
-} from "./session.middleware";
+import { clearSessionCookie, sessionStore, setSessionCookie, userService } from "./session.middleware";
 import { toPublicUser, type UserAccount } from "./users.service";
 
 const INVALID_CREDENTIALS = () =>
@@ -127,14 +121,12 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/auth/logout",
       tags,
       summary: "Sign out: revoke this session",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 204: { description: "Signed out" }, ...AUTH_ERRORS },
+      responses: { 204: { description: "Signed out" } },
     }),
     async (c) => {
       const principal = c.get("principal");
@@ -145,14 +137,12 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/auth/session",
       tags,
       summary: "The current session as KV knows it (no database read): for cheap signed-in checks",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(PrincipalSchema, "The session's principal"), ...AUTH_ERRORS },
+      responses: { 200: json(PrincipalSchema, "The session's principal") },
     }),
     (c) => {
       const principal = c.get("principal");
@@ -164,14 +154,12 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/auth/me",
       tags,
       summary: "The signed-in user, read from D1",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(UserSchema, "The signed-in user"), ...AUTH_ERRORS },
+      responses: { 200: json(UserSchema, "The signed-in user") },
     }),
     async (c) => {
       c.header("Cache-Control", "private, no-store");

@@ -1,9 +1,10 @@
 // CSRF defence for cookie-authenticated unsafe requests: a first-party Origin and a JSON body, or 403/415.
+
+import { AppError } from "@outpost/edge-kit/errors";
 import type { MiddlewareHandler } from "hono";
 import { getConfig } from "../../config";
 import type { AppEnv } from "../../http/app-env";
 import { classifyOrigin } from "../../http/origin-policy";
-import { AppError } from "../../kit/errors";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;

@@ -1,9 +1,10 @@
 // Limits on the account routes, checked before any password hashing: per client IP and per account.
+
+import { AppError } from "@outpost/edge-kit/errors";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
-import { AppError } from "../../kit/errors";
-import { recordRefusal } from "../admin/metrics.service";
-import { clientIpKey, consumeLimit } from "../limits/rate-limit.middleware";
+import { recordRefusal } from "../../http/metrics";
+import { clientIpKey, consumeLimit } from "../limits";
 
 /** On Cloudflare every request carries CF-Connecting-IP; without it we fail closed rather than pool. */
 function requireClientIp(c: Context<AppEnv>): string {

@@ -1,11 +1,11 @@
 // Session middleware: who is calling (cookie or bearer, never the query string), and the guards on top.
+
+import { type SessionRecord, SessionStore } from "@outpost/edge-kit/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConfig } from "../../config";
 import type { AppEnv, Principal } from "../../http/app-env";
-import { errors } from "../../kit/errors";
-import { type SessionRecord, SessionStore } from "../../kit/session";
-import { type UserAccount, UserService } from "./users.service";
+import { UserService } from "./users.service";
 
 /** Sent as `__Host-outpost_session`: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain. */
 export const SESSION_COOKIE = "outpost_session";
@@ -75,38 +75,6 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         clearSessionCookie(c);
       }
     }
-    await next();
-  };
-}
-
-/** 401 unless signed in. */
-export function requireUser(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!c.get("principal")) throw errors.unauthorized();
-    await next();
-  };
-}
-
-/**
- * The caller's account read from D1 (strongly consistent): refuses a session whose user was deleted or
- * disabled, or whose epoch is older than the user's (password changed, demoted, disabled since login).
- * Used by admin routes and sensitive actions, so those take effect at once, whatever KV still holds.
- */
-export async function currentAccount(c: Context<AppEnv>): Promise<UserAccount> {
-  const principal = c.get("principal");
-  if (!principal) throw errors.unauthorized();
-  const account = await userService(c.env).findById(principal.userId);
-  if (!account || account.disabled || principal.epoch < account.sessionEpoch) {
-    throw errors.unauthorized("Your session has ended. Sign in again");
-  }
-  return account;
-}
-
-/** 401 unless signed in, 403 unless the account is an active admin according to D1. */
-export function requireAdmin(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const account = await currentAccount(c);
-    if (account.role !== "admin") throw errors.forbidden("This needs an administrator");
     await next();
   };
 }

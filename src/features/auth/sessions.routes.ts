@@ -1,26 +1,25 @@
 // My sessions: list them, revoke one, or revoke every other one ("sign out everywhere else").
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { errors } from "@outpost/edge-kit/errors";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { errors } from "../../kit/errors";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
 import { SessionIdSchema, SessionViewSchema } from "./auth.schema";
-import { clearSessionCookie, currentAccount, requireUser, sessionStore } from "./session.middleware";
+import { currentAccount, userRoute } from "./guards";
+import { clearSessionCookie, sessionStore } from "./session.middleware";
 
 export function createSessionRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
   const tags = ["sessions"];
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/sessions",
       tags,
       summary: "My live sessions, newest first; the one making this request is marked current",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(z.object({ sessions: z.array(SessionViewSchema) }), "Sessions"), ...AUTH_ERRORS },
+      responses: { 200: json(z.object({ sessions: z.array(SessionViewSchema) }), "Sessions") },
     }),
     async (c) => {
       const principal = c.get("principal");
@@ -43,15 +42,13 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/sessions/{id}",
       tags,
       summary: "Revoke one of my sessions (another user's session id answers 404)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: z.object({ id: SessionIdSchema }) },
-      responses: { 204: { description: "Revoked" }, ...AUTH_ERRORS, 404: problem("No such session of yours") },
+      responses: { 204: { description: "Revoked" }, 404: problem("No such session of yours") },
     }),
     async (c) => {
       const account = await currentAccount(c);
@@ -64,14 +61,12 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/sessions",
       tags,
       summary: "Sign out everywhere else: revoke all my sessions except this one",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were revoked"), ...AUTH_ERRORS },
+      responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were revoked") },
     }),
     async (c) => {
       const account = await currentAccount(c);

@@ -1,12 +1,12 @@
 // Profiles: change my name or password; admins list users and change their role or disabled state.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { hashPassword, verifyPassword } from "@outpost/edge-kit/crypto";
+import { AppError, errors } from "@outpost/edge-kit/errors";
+import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { hashPassword, verifyPassword } from "../../kit/crypto";
-import { AppError, errors } from "../../kit/errors";
-import { appCache } from "../admin/caches";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "./auth.openapi";
 import { authResult } from "./auth.routes";
 import {
   AdminUpdateUserBodySchema,
@@ -19,22 +19,16 @@ import {
   UserPageSchema,
   UserSchema,
 } from "./auth.schema";
+import { adminRoute, currentAccount, userRoute } from "./guards";
 import { enforceLoginLimits } from "./login-limits";
-import {
-  currentAccount,
-  requireAdmin,
-  requireUser,
-  sessionStore,
-  setSessionCookie,
-  userService,
-} from "./session.middleware";
+import { sessionStore, setSessionCookie, userService } from "./session.middleware";
 import { toPublicUser } from "./users.service";
 
 export function createUserRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "patch",
       path: "/api/users/me",
       tags: ["users"],
@@ -42,12 +36,9 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       description:
         "A password change ends every session of the account and starts a new one for this client " +
         "(cookie, or a new bearer token in the body).",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { body: { content: { "application/json": { schema: UpdateMeBodySchema } }, required: true } },
       responses: {
         200: json(AuthResultSchema.partial({ session: true }), "Updated"),
-        ...AUTH_ERRORS,
       },
     }),
     async (c) => {
@@ -90,15 +81,13 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/users/lookup",
       tags: ["users"],
       summary: "Display names for up to 100 user ids (signed-in users); unknown ids are left out",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { query: UserLookupQuerySchema },
-      responses: { 200: json(z.object({ users: z.array(ProfileSchema) }), "Profiles"), ...AUTH_ERRORS },
+      responses: { 200: json(z.object({ users: z.array(ProfileSchema) }), "Profiles") },
     }),
     async (c) => {
       const { ids } = c.req.valid("query");
@@ -117,15 +106,13 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/api/users",
       tags: ["admin"],
       summary: "All users, oldest first, 1–100 a page (admin)",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
       request: { query: UserListQuerySchema },
-      responses: { 200: json(UserPageSchema, "A page of users"), ...AUTH_ERRORS },
+      responses: { 200: json(UserPageSchema, "A page of users") },
     }),
     async (c) => {
       const { cursor, limit } = c.req.valid("query");
@@ -135,20 +122,17 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "patch",
       path: "/api/users/{id}",
       tags: ["admin"],
       summary: "Change a user's role or disabled state (admin); takes effect at once on admin routes",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
       request: {
         params: z.object({ id: UserIdSchema }),
         body: { content: { "application/json": { schema: AdminUpdateUserBodySchema } }, required: true },
       },
       responses: {
         200: json(UserSchema, "The updated user"),
-        ...AUTH_ERRORS,
         404: problem("No such user"),
         409: problem("This would leave no active administrator"),
       },

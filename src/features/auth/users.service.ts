@@ -1,6 +1,6 @@
 // Users in D1: creation with the first-admin rule, lookups, keyset paging, and whitelisted updates.
-import { fromBase64Url, type PasswordHash, randomId, toBase64Url } from "../../kit/crypto";
-import { AppError, errors } from "../../kit/errors";
+import { fromBase64Url, type PasswordHash, randomId, toBase64Url } from "@outpost/edge-kit/crypto";
+import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { Role, User } from "./auth.schema";
 
 interface UserRow {

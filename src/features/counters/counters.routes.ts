@@ -1,9 +1,9 @@
 // Counter routes: the seeds' `/counter/:name` shape, validated, on the Counter Durable Object's RPC.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
 import { COMMON_ERRORS, problem } from "../../http/problem-schema";
-import { AppError, errors } from "../../kit/errors";
 import {
   AmountSchema,
   CounterActionSchema,

@@ -1,5 +1,5 @@
 // Streaming helpers for uploads: read the first bytes to sniff, then replay them with the rest, hashing as they pass.
-import { toHex } from "../../kit/crypto";
+import { toHex } from "@outpost/edge-kit/crypto";
 
 export interface Head {
   /** The first bytes read (at least `want` unless the body was shorter). */

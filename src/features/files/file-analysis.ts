@@ -1,7 +1,7 @@
 // Analysis of a stored file: read it once from R2 (hashing as it streams), then summarise text or describe images.
-import type { AiProvider } from "../../kit/ai";
-import { isTextType, readImageInfo } from "../../kit/content";
-import { toHex } from "../../kit/crypto";
+import type { AiProvider } from "@outpost/edge-kit/ai";
+import { isTextType, readImageInfo } from "@outpost/edge-kit/content";
+import { toHex } from "@outpost/edge-kit/crypto";
 import type { FileRecord } from "./file-repository";
 import { type FileAnalysis, FileAnalysisSchema } from "./files.schema";
 

@@ -1,7 +1,7 @@
 // File metadata cached in KV by id. The owner is inside the cached value, so every read checks it.
-import { CacheService } from "../../kit/cache";
-import { CACHE_NAMESPACES } from "../admin/caches";
-import { recordCacheEvent } from "../admin/metrics.service";
+import { CacheService } from "@outpost/edge-kit/cache";
+import { CACHE_NAMESPACES } from "../../http/app-cache";
+import { recordCacheEvent } from "../../http/metrics";
 import { type FileRecord, FileRecordSchema, FileRepository } from "./file-repository";
 
 /** The files cache outside a request too (queue consumer, sweeper); `defer` runs writes after the response. */

@@ -1,6 +1,6 @@
 // Serving a file's bytes: streamed from R2 with Range, conditional requests and headers that keep it inert.
-import { contentDisposition, isInlineSafe, isTextType, parseByteRange } from "../../kit/content";
-import { AppError } from "../../kit/errors";
+import { contentDisposition, isInlineSafe, isTextType, parseByteRange } from "@outpost/edge-kit/content";
+import { AppError } from "@outpost/edge-kit/errors";
 import { fileErrors } from "./file-errors";
 import type { FileRecord } from "./file-repository";
 

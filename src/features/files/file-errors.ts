@@ -1,5 +1,5 @@
 // The files feature's expected failures, as problem+json errors with stable codes.
-import { AppError } from "../../kit/errors";
+import { AppError } from "@outpost/edge-kit/errors";
 
 export const fileErrors = {
   notFound: () => new AppError(404, "file-not-found", "No such file", { detail: "There is no file with this id" }),

@@ -1,6 +1,6 @@
 // Client-driven multipart uploads: create, one request per part (resumable), complete, abort.
-import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "../../kit/content";
-import { randomId } from "../../kit/crypto";
+import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "@outpost/edge-kit/content";
+import { randomId } from "@outpost/edge-kit/crypto";
 import { BodyLengthError, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";

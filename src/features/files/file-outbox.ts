@@ -1,6 +1,6 @@
 // Sends outbox events to the file-events queue and forgets them once sent; what fails waits for the sweeper.
-import type { Logger } from "../../kit/context";
-import { retryDelaySeconds } from "../../kit/queue";
+import type { Logger } from "@outpost/edge-kit/context";
+import { retryDelaySeconds } from "@outpost/edge-kit/queue";
 import { FileRepository } from "./file-repository";
 import type { FileEvent } from "./files.schema";
 

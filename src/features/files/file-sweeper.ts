@@ -1,5 +1,5 @@
 // The files sweeper (cron): finishes or cleans whatever an interrupted request, queue or crash left behind.
-import type { Logger } from "../../kit/context";
+import type { Logger } from "@outpost/edge-kit/context";
 import { finishDelete } from "./file-delete";
 import { drainOutbox } from "./file-outbox";
 import { FileRepository } from "./file-repository";

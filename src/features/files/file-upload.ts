@@ -1,7 +1,7 @@
 // Single-request uploads: sniff the first bytes, write the row, stream the body to R2 while hashing, then mark stored.
-import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "../../kit/content";
-import type { Logger } from "../../kit/context";
-import { randomId } from "../../kit/crypto";
+import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "@outpost/edge-kit/content";
+import type { Logger } from "@outpost/edge-kit/context";
+import { randomId } from "@outpost/edge-kit/crypto";
 import { BodyLengthError, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";

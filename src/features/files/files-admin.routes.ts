@@ -1,11 +1,11 @@
 // Admin views of the file pipeline: files by state, the dead-letter list, and retrying a dead letter.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { errors } from "@outpost/edge-kit/errors";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { errors } from "../../kit/errors";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { requireAdmin } from "../auth/session.middleware";
+import { adminRoute } from "../auth";
 import { forgetFile } from "./file-cache";
 import { publishEvents } from "./file-outbox";
 import { FileRepository, outboxInsert } from "./file-repository";
@@ -18,14 +18,12 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
   const tags = ["admin"];
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/api/admin/files/states",
       tags,
       summary: "Files by status, events waiting in the outbox, dead letters",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
-      responses: { 200: json(FileStateCountsSchema, "Counts"), ...AUTH_ERRORS },
+      responses: { 200: json(FileStateCountsSchema, "Counts") },
     }),
     async (c) => {
       c.header("Cache-Control", "private, no-store");
@@ -34,14 +32,12 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/api/admin/files/dead-letters",
       tags,
       summary: `Messages file-events gave up on, newest first (≤ ${DEAD_LETTER_PAGE})`,
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
-      responses: { 200: json(z.object({ deadLetters: z.array(DeadLetterSchema) }), "Dead letters"), ...AUTH_ERRORS },
+      responses: { 200: json(z.object({ deadLetters: z.array(DeadLetterSchema) }), "Dead letters") },
     }),
     async (c) => {
       c.header("Cache-Control", "private, no-store");
@@ -50,13 +46,11 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "post",
       path: "/api/admin/files/dead-letters/{messageId}/retry",
       tags,
       summary: "Send a dead letter's event again (a failed file goes back to `stored` for analysis)",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
       request: {
         params: z.object({
           messageId: z
@@ -67,7 +61,6 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
       },
       responses: {
         202: json(z.object({ retried: z.boolean(), fileId: z.string().nullable() }), "Queued again"),
-        ...AUTH_ERRORS,
         404: problem("No such dead letter"),
       },
     }),

@@ -1,10 +1,11 @@
 // The file-events consumer (statistics, analysis) and the dead-letter consumer, one message at a time.
-import { type AiProvider, AiProviderError } from "../../kit/ai";
-import type { Logger } from "../../kit/context";
-import type { MessageHandler, Outcome, QueueMessageLike } from "../../kit/queue";
+import { type AiProvider, AiProviderError } from "@outpost/edge-kit/ai";
+import type { Logger } from "@outpost/edge-kit/context";
+import type { MessageHandler, Outcome, QueueMessageLike } from "@outpost/edge-kit/queue";
 import { analyseFile, PermanentAnalysisError } from "./file-analysis";
 import { forgetFile } from "./file-cache";
 import { FileRepository } from "./file-repository";
+import { FileSearch } from "./file-search";
 import type { FilesEnv } from "./file-upload";
 import { type FileEvent, FileEventSchema } from "./files.schema";
 
@@ -39,7 +40,7 @@ async function onStored(deps: ConsumerDeps, event: FileEvent): Promise<Outcome> 
   try {
     const result = await analyseFile(env.FILES, record, deps.provider());
     if (result.embedding) {
-      await repository.saveEmbedding(
+      await new FileSearch(env.DB).saveEmbedding(
         record.id,
         { provider: result.analysis.provider, ...result.embedding },
         new Date().toISOString(),
@@ -50,7 +51,7 @@ async function onStored(deps: ConsumerDeps, event: FileEvent): Promise<Outcome> 
       sha256: result.sha256,
       error: null,
     });
-    if (moved) await repository.indexForSearch(record, result.analysis);
+    if (moved) await new FileSearch(env.DB).indexForSearch(record, result.analysis);
   } catch (error) {
     const permanent =
       error instanceof PermanentAnalysisError || (error instanceof AiProviderError && error.kind !== "unavailable");

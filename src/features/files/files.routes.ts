@@ -1,12 +1,12 @@
 // Files over HTTP: uploads (single and multipart), listing, metadata, content, deletion, share links, statistics.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { errors } from "@outpost/edge-kit/errors";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { AUTH_ERRORS, json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { errors } from "../../kit/errors";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { currentAccount, requireUser } from "../auth/session.middleware";
+import { currentAccount, userRoute } from "../auth";
 import { cachedFile } from "./file-cache";
 import { serveContent } from "./file-content";
 import { deleteFile } from "./file-delete";
@@ -99,13 +99,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
 
   // ---- multipart (registered before /api/files/{id} so `uploads` is never taken for an id)
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/files/uploads",
       tags,
       summary: "Start a multipart upload: then PUT each part, then complete (parts ≥ 5 MiB, equal but the last)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { body: { content: { "application/json": { schema: MultipartCreateSchema } }, required: true } },
       responses: { 201: json(MultipartUploadSchema, "The upload, with its part size and count"), ...UPLOAD_ERRORS },
     }),
@@ -117,13 +115,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/files/uploads/{id}",
       tags,
       summary: "A multipart upload's state and the parts received so far (to resume after a dropped part)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 200: json(MultipartUploadSchema, "The upload"), ...FILE_ERRORS },
     }),
@@ -135,13 +131,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "put",
       path: "/api/files/uploads/{id}/parts/{n}",
       tags,
       summary: "Upload (or re-upload) part n; its size must be exactly the upload's part size (the last: the rest)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: {
         params: z.object({ id: FileIdSchema, n: PartNumberSchema }),
         body: { content: { "application/octet-stream": BINARY }, required: true },
@@ -160,13 +154,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/files/uploads/{id}/complete",
       tags,
       summary: "Finish a multipart upload once every part is in; 409 lists the missing parts",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 200: json(FileSchema, "The stored file"), ...UPLOAD_ERRORS },
     }),
@@ -174,13 +166,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/files/uploads/{id}",
       tags,
       summary: "Abort a multipart upload (its parts are discarded)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 204: { description: "Aborted" }, ...UPLOAD_ERRORS },
     }),
@@ -192,13 +182,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
 
   // ---- single-request upload and listing
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/files",
       tags,
       summary: "Upload a file in one request: the raw bytes as the body, its name in ?name= (streamed to R2)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { query: UploadQuerySchema, body: { content: { "application/octet-stream": BINARY }, required: true } },
       responses: { 201: json(FileSchema, "Stored; analysis follows in the background"), ...UPLOAD_ERRORS },
     }),
@@ -215,15 +203,13 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/files",
       tags,
       summary: `My files, newest first (limit ≤ ${FILE_PAGE_MAX}; pass nextCursor as cursor for more)`,
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { query: FileListQuerySchema },
-      responses: { 200: json(FileListSchema, "A page of files"), ...AUTH_ERRORS },
+      responses: { 200: json(FileListSchema, "A page of files") },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -237,13 +223,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/files/{id}",
       tags,
       summary: "A file's metadata, status and analysis",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 200: json(FileSchema, "The file"), ...FILE_ERRORS },
     }),
@@ -255,13 +239,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/files/{id}/content",
       tags,
       summary: "Download: streamed, with Range and conditional requests; attachment unless safe inline",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { ...CONTENT_RESPONSES, ...FILE_ERRORS, 409: problem("The upload has not finished") },
     }),
@@ -269,13 +251,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/files/{id}",
       tags,
       summary: "Delete a file: its bytes, metadata, share links and statistics",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 204: { description: "Deleted" }, ...FILE_ERRORS },
     }),
@@ -293,13 +273,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
 
   // ---- share links
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/files/{id}/links",
       tags,
       summary: "Create a share link: a signed URL that opens the file without signing in until it expires",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: {
         params: idParam,
         body: { content: { "application/json": { schema: ShareLinkCreateSchema } }, required: true },
@@ -325,13 +303,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/files/{id}/links",
       tags,
       summary: "The file's share links (URLs are not stored, so they are not shown again)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: idParam },
       responses: { 200: json(z.object({ links: z.array(ShareLinkSchema) }), "Links, newest first"), ...FILE_ERRORS },
     }),
@@ -344,13 +320,11 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/files/{id}/links/{linkId}",
       tags,
       summary: "Revoke a share link at once (checked in D1 on every use)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: {
         params: z.object({ id: FileIdSchema, linkId: FileIdSchema.openapi({ param: { name: "linkId", in: "path" } }) }),
       },
@@ -389,14 +363,12 @@ export function createFileRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/users/me/stats",
       tags,
       summary: "My upload statistics: files and bytes stored now, uploads ever, the last upload",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(UserStatsSchema, "Statistics"), ...AUTH_ERRORS },
+      responses: { 200: json(UserStatsSchema, "Statistics") },
     }),
     async (c) => {
       const principal = c.get("principal");

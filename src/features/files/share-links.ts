@@ -1,6 +1,6 @@
 // Share links: a URL signed with HMAC over (link, file, method, expiry), checked against D1 for revocation.
-import { randomId } from "../../kit/crypto";
-import { createTokenSigner } from "../../kit/signing";
+import { randomId } from "@outpost/edge-kit/crypto";
+import { createTokenSigner } from "@outpost/edge-kit/signing";
 import { fileErrors } from "./file-errors";
 import { type FileRecord, FileRepository } from "./file-repository";
 import { getFilesConfig, shareLinkSecret } from "./files.config";

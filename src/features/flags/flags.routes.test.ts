@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearerClient, type Client, call, registerUser } from "../../../test/helpers";
-import { sessionStore } from "../auth/session.middleware";
+import { sessionStore } from "../auth";
 
 let admin: Client;
 let member: Client;

@@ -1,14 +1,15 @@
 // Feature flags: everyone reads their own evaluation; admins read every definition and write them.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError, errors } from "@outpost/edge-kit/errors";
+import { type Flag, MAX_FLAG_BYTES } from "@outpost/edge-kit/flags";
 import { bodyLimit } from "hono/body-limit";
+import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { AUTH_ERRORS, json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { AppError, errors } from "../../kit/errors";
-import { type Flag, FlagStore, MAX_FLAG_BYTES } from "../../kit/flags";
-import { appCache } from "../admin/caches";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { currentAccount, requireAdmin } from "../auth/session.middleware";
+import { adminRoute, currentAccount } from "../auth";
+import { flagStore } from "./flag-store";
 import {
   FeaturesResponseSchema,
   FlagBodySchema,
@@ -17,19 +18,6 @@ import {
   type FlagView,
   FlagViewSchema,
 } from "./flags.schema";
-
-/** One store per KV binding per isolate, so its short definition cache is shared across requests. */
-const stores = new WeakMap<KVNamespace, FlagStore>();
-export function flagStore(env: Env): FlagStore {
-  let store = stores.get(env.CONFIG);
-  if (!store) {
-    // No in-isolate definition cache here: evaluated sets are cached in KV (namespace "flags"), and a
-    // second, staler layer could refill that cache with old definitions right after an invalidation.
-    store = new FlagStore(env.CONFIG, { cacheMs: 0 });
-    stores.set(env.CONFIG, store);
-  }
-  return store;
-}
 
 function view(flag: Flag): FlagView {
   const { salt: _salt, ...rest } = flag;
@@ -96,20 +84,18 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "put",
       path: "/api/features/{name}",
       tags: ["features", "admin"],
       summary: "Create or replace a flag (admin); at most 8 KiB",
-      security: SESSION_SECURITY,
-      middleware: [flagBodyLimit, requireAdmin()] as const,
+      middleware: [flagBodyLimit],
       request: {
         params: z.object({ name: FlagNameParamSchema }),
         body: { content: { "application/json": { schema: FlagBodySchema } }, required: true },
       },
       responses: {
         200: json(FlagViewSchema, "The stored flag"),
-        ...AUTH_ERRORS,
         413: problem("The flag is larger than 8 KiB"),
       },
     }),
@@ -129,15 +115,13 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    adminRoute({
       method: "delete",
       path: "/api/features/{name}",
       tags: ["features", "admin"],
       summary: "Delete a flag (admin)",
-      security: SESSION_SECURITY,
-      middleware: [requireAdmin()] as const,
       request: { params: z.object({ name: FlagNameParamSchema }) },
-      responses: { 204: { description: "Deleted" }, ...AUTH_ERRORS, 404: problem("No such flag") },
+      responses: { 204: { description: "Deleted" }, 404: problem("No such flag") },
     }),
     async (c) => {
       const { name } = c.req.valid("param");

@@ -1,7 +1,7 @@
 // Feature-flag API shapes, shared with the admin UI.
 import { z } from "@hono/zod-openapi";
 // The schema module itself, not the kit index: the UI type-checks this file without Worker types.
-import { FlagInputSchema, FlagSchema } from "../../kit/flags/flag-schema";
+import { FlagInputSchema, FlagSchema } from "@outpost/edge-kit/flags/schema";
 
 export const FlagNameParamSchema = z
   .string()

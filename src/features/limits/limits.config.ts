@@ -1,7 +1,8 @@
 // Rate-limit policies: built-in defaults overridden by the RATE_LIMITS var, never taken from a request.
+
+import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "@outpost/edge-kit/pacing";
 import { z } from "zod";
 import { ConfigError } from "../../config";
-import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "../../kit/pacing";
 
 export const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];

@@ -1,13 +1,14 @@
 import { env, listDurableObjectIds } from "cloudflare:test";
+import { createLogger } from "@outpost/edge-kit/context";
+import { AppError, PROBLEM_CONTENT_TYPE } from "@outpost/edge-kit/errors";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config";
 import type { AppEnv, Principal } from "../../http/app-env";
 import { onError } from "../../http/error-handler";
-import { createLogger } from "../../kit/context";
-import { AppError, PROBLEM_CONTENT_TYPE } from "../../kit/errors";
+import { consumeLimit, type RateLimitOptions } from "./consume-limit";
 import { DEFAULT_POLICIES, getRatePolicies, type PolicyName } from "./limits.config";
-import { consumeLimit, type RateLimitOptions, rateLimit } from "./rate-limit.middleware";
+import { rateLimit } from "./rate-limit.middleware";
 
 const HOUR_S = 3_600;
 type Limits = Partial<Record<PolicyName, { limit: number; periodSeconds: number }>>;

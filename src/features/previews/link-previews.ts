@@ -1,9 +1,9 @@
 // Link previews through the UNFURL service binding, cached in KV: a day for a preview, 5 minutes for a miss.
-import { CacheService } from "../../kit/cache";
-import { sha256Hex } from "../../kit/crypto";
+import { CacheService } from "@outpost/edge-kit/cache";
+import { sha256Hex } from "@outpost/edge-kit/crypto";
+import { CACHE_NAMESPACES } from "../../http/app-cache";
+import { recordCacheEvent } from "../../http/metrics";
 import type { PreviewResult } from "../../unfurl";
-import { CACHE_NAMESPACES } from "../admin/caches";
-import { recordCacheEvent } from "../admin/metrics.service";
 
 import { LinkPreviewSchema } from "./previews.schema";
 

@@ -2,9 +2,9 @@
 // they are broadcast, resume from the last id seen, per-connection rate limits, broadcasts coalesced when busy.
 // The only timer is a flush pending for at most one broadcast slot, so an idle room can hibernate.
 import { DurableObject } from "cloudflare:workers";
-import { randomToken, sha256Hex } from "../../kit/crypto";
-import { decide, type GcraState } from "../../kit/pacing";
-import { linkPreview, linksIn } from "../previews/link-previews";
+import { randomToken, sha256Hex } from "@outpost/edge-kit/crypto";
+import { decide, type GcraState } from "@outpost/edge-kit/pacing";
+import { linkPreview, linksIn } from "../previews";
 import { MessageStore } from "./message-store";
 import {
   type ChatMessage,

@@ -1,6 +1,6 @@
 // The room directory in D1: which rooms exist, which are private, and who belongs to a private room.
 // Messages stay in each room's ChatRoom object; this decides who may reach that object at all.
-import { AppError } from "../../kit/errors";
+import { AppError } from "@outpost/edge-kit/errors";
 import type { RoomMember, RoomVisibility } from "./rooms.schema";
 
 export interface RoomEntry {

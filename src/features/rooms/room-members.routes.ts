@@ -1,12 +1,11 @@
 // Private rooms over HTTP: create a room, list, add and remove members. Removal closes the member's sockets.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { AUTH_ERRORS, json } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
-import { AppError, errors } from "../../kit/errors";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { normaliseEmail } from "../auth/auth.schema";
-import { currentAccount, requireUser, userService } from "../auth/session.middleware";
+import { currentAccount, normaliseEmail, userRoute, userService } from "../auth";
 import { RoomDirectory } from "./room-directory";
 import {
   AddRoomMemberSchema,
@@ -37,13 +36,11 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
   const roomParam = z.object({ room: RoomNameSchema });
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/rooms",
       tags,
       summary: "Create a room; a private one is open only to its members, starting with you as its owner",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { body: { content: { "application/json": { schema: CreateRoomSchema } }, required: true } },
       responses: { 201: json(RoomSummarySchema, "The new room"), ...ROOM_ERRORS },
     }),
@@ -67,13 +64,11 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/rooms/{room}/members",
       tags,
       summary: "A room's visibility and, if it is private, its members",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: roomParam },
       responses: { 200: json(RoomMembersSchema, "The room's members"), ...ROOM_ERRORS },
     }),
@@ -89,13 +84,11 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/rooms/{room}/members",
       tags,
       summary: "Add someone to a private room by their email (any member may add)",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: {
         params: roomParam,
         body: { content: { "application/json": { schema: AddRoomMemberSchema } }, required: true },
@@ -125,13 +118,11 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
   );
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "delete",
       path: "/api/rooms/{room}/members/{userId}",
       tags,
       summary: "Leave a private room, or (its owner) remove someone; their open sockets are closed with 4403",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: roomParam.extend({ userId: UserIdSchema }) },
       responses: { 204: { description: "Removed" }, ...ROOM_ERRORS },
     }),

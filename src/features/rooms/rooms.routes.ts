@@ -1,15 +1,15 @@
 // Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages and the room list; private
 // rooms admit only their members (room-directory.ts), and everyone else gets the same 404.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { Context } from "hono";
 import { getConfig } from "../../config";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
+import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { classifyOrigin } from "../../http/origin-policy";
 import { problem } from "../../http/problem-schema";
-import { AppError, errors } from "../../kit/errors";
-import { AUTH_ERRORS, json, SESSION_SECURITY } from "../auth/auth.openapi";
-import { currentAccount, requireUser } from "../auth/session.middleware";
+import { currentAccount, userRoute } from "../auth";
 import { IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "./chat-room";
 import { RoomDirectory } from "./room-directory";
 import {
@@ -118,17 +118,14 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   }
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "post",
       path: "/api/rooms/{room}/ticket",
       tags,
       summary: "A single-use ticket (60 s) to open the room's WebSocket where credentials cannot be sent",
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
       request: { params: z.object({ room: RoomNameSchema }) },
       responses: {
         201: json(TicketSchema, "The ticket"),
-        ...AUTH_ERRORS,
         404: problem("A private room you are not a member of"),
       },
     }),
@@ -149,17 +146,14 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
 
   for (const path of ["/api/rooms/{room}/history", "/room/{room}/history"] as const) {
     router.openapi(
-      createRoute({
+      userRoute({
         method: "get",
         path,
         tags,
         summary: `History, newest page first; pass nextBefore as before for older pages (limit ≤ ${HISTORY_PAGE_MAX})`,
-        security: SESSION_SECURITY,
-        middleware: [requireUser()] as const,
         request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
         responses: {
           200: json(HistoryPageSchema, "A page of messages, oldest first"),
-          ...AUTH_ERRORS,
           404: problem("A private room you are not a member of"),
         },
       }),
@@ -173,14 +167,12 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   }
 
   router.openapi(
-    createRoute({
+    userRoute({
       method: "get",
       path: "/api/rooms",
       tags,
       summary: `Rooms, most recently created first (≤ ${ROOM_LIST_MAX}), with message counts and who is online`,
-      security: SESSION_SECURITY,
-      middleware: [requireUser()] as const,
-      responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms"), ...AUTH_ERRORS },
+      responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms") },
     }),
     async (c) => {
       const entries = await new RoomDirectory(c.env.DB).visibleTo(signedInUserId(c), ROOM_LIST_MAX);

@@ -1,5 +1,7 @@
-// OpenAPI fragments shared by the account routes: security schemes and the usual error responses.
-import { problem } from "../../http/problem-schema";
+// OpenAPI fragments shared by every feature: the session security schemes, JSON bodies, the usual errors.
+import { problem } from "./problem-schema";
+
+export { COMMON_ERRORS, ProblemSchema, problem } from "./problem-schema";
 
 /** Either credential works: the `__Host-outpost_session` cookie or `Authorization: Bearer <token>`. */
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ sessionCookie: [] }, { bearerToken: [] }];
@@ -11,6 +13,7 @@ export const AUTH_ERRORS = {
   429: problem("Too many requests; see Retry-After"),
 } as const;
 
+/** A documented JSON body: `json(UserSchema, "The signed-in user")`. */
 export const json = <T>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },

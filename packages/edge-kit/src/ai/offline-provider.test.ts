@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drain } from "../../../test/ai-double";
+import { drain } from "../testing/ai-double";
 import { createOfflineProvider, HASHED_EMBEDDING_DIMENSIONS, hashedEmbedding, OFFLINE_NOTICE_CHUNKS } from ".";
 
 const NOTES =

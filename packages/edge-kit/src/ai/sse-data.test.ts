@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chunkBytes, chunkedStream, drain, sseText } from "../../../test/ai-double";
+import { chunkBytes, chunkedStream, drain, sseText } from "../testing/ai-double";
 import { AiProviderError, sseData, sseDeltas } from ".";
 
 const encoder = new TextEncoder();

@@ -1,10 +1,11 @@
 // Metrics wiring: counts from requests, caches and limiters go to one MetricsBuffer per isolate,
 // flushed to the Metrics Durable Object under waitUntil at most every few seconds.
+
+import type { CacheEvent } from "@outpost/edge-kit/cache";
+import { type Deltas, MetricsBuffer } from "@outpost/edge-kit/metrics";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "../../http/app-env";
-import type { CacheEvent } from "../../kit/cache";
-import { type Deltas, MetricsBuffer } from "../../kit/metrics";
+import type { AppEnv } from "./app-env";
 
 const buffer = new MetricsBuffer({ intervalMs: 5_000 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AiDouble, createAiDouble, DEFAULT_DELTAS, drain } from "../../../test/ai-double";
+import { type AiDouble, createAiDouble, DEFAULT_DELTAS, drain } from "../testing/ai-double";
 import {
   type AiBinding,
   AiProviderError,

@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { RatePolicy } from "../../kit/pacing";
+import type { RatePolicy } from "../pacing";
 import type { RateLimiter } from "./rate-limiter";
 
 const HOUR = 3_600_000;

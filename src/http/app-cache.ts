@@ -1,8 +1,9 @@
 // The app's cache namespaces, each a CacheService over KV CACHE with its TTLs and metrics.
+
+import { CacheService } from "@outpost/edge-kit/cache";
 import type { Context } from "hono";
-import type { AppEnv } from "../../http/app-env";
-import { CacheService } from "../../kit/cache";
-import { recordCacheEvent } from "./metrics.service";
+import type { AppEnv } from "./app-env";
+import { recordCacheEvent } from "./metrics";
 
 /** Namespaces and their TTLs: hits live longer than misses (a "not found" should not linger). */
 export const CACHE_NAMESPACES = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createAiDouble } from "../../../test/ai-double";
+import { createAiDouble } from "../testing/ai-double";
 import { createAiProvider } from ".";
 
 describe("createAiProvider", () => {

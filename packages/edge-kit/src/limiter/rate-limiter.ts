@@ -1,6 +1,6 @@
 // RateLimiter Durable Object: one per key, one SQLite row of GCRA state, an alarm only while state exists.
 import { DurableObject } from "cloudflare:workers";
-import { decide, type GcraState, isValidPolicy, type RatePolicy } from "../../kit/pacing";
+import { decide, type GcraState, isValidPolicy, type RatePolicy } from "../pacing";
 
 export interface LimitResult {
   allowed: boolean;
@@ -16,7 +16,8 @@ export interface LimitResult {
 }
 
 /**
- * One object per limited key (`idFromName(key)`); the policy comes from the Worker's configuration.
+ * One object per limited key (`idFromName(key)`); the caller passes the policy with each call, so one class
+ * serves every policy. Export it from your Worker and bind it as a SQLite-backed Durable Object.
  *
  * Exact under concurrency: the object runs one event at a time and SQL calls are synchronous, so the
  * read, the decision and the write in `consume` happen with no await in between and two requests can
@@ -27,8 +28,8 @@ export interface LimitResult {
  * const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("api:user:42"));
  * const { allowed, retryAfterMs } = await limiter.consume({ limit: 600, periodMs: 60_000 });
  */
-export class RateLimiter extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
+export class RateLimiter<E = unknown> extends DurableObject<E> {
+  constructor(ctx: DurableObjectState, env: E) {
     super(ctx, env);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS bucket (id INTEGER PRIMARY KEY CHECK (id = 1), tat REAL NOT NULL)",

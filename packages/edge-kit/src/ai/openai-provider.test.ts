@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AiDoubleStream, type ChunkedStreamOptions, chunkedStream, drain, sseText } from "../../../test/ai-double";
+import { type AiDoubleStream, type ChunkedStreamOptions, chunkedStream, drain, sseText } from "../testing/ai-double";
 import { AiProviderError, type ChatMessage, createOpenAiProvider, type OpenAiOptions, topKeywords } from ".";
 
 const KEY = "sk-test-9f8e7d6c5b4a-secret";

@@ -1,0 +1,2 @@
+// Front door of the assistant feature: its routes.
+export { createAssistantRoutes } from "./assistant.routes";

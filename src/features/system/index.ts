@@ -1,0 +1,2 @@
+// Front door of the system feature: status, OpenAPI document and docs page routes.
+export { createSystemRoutes, OPENAPI_INFO } from "./system.routes";
