@@ -44,6 +44,12 @@ const featureOf = (rel) => /^src\/features\/([^/]+)\//.exec(`${rel}/`)?.[1] ?? n
 export function violation(file, specifier, kitDeps) {
   const relative = specifier.startsWith(".");
   const to = relative ? target(file, specifier) : null;
+  if (file.startsWith(`${KIT}/examples/`)) {
+    // The example installs the kit from its tarball, as a stranger would: by package name only.
+    return relative && !to.startsWith(`${KIT}/examples/`)
+      ? "the kit's example imports a file outside it: use @outpost/edge-kit/<module>"
+      : null;
+  }
   if (file.startsWith(`${KIT}/`)) {
     if (relative) return to.startsWith(`${KIT}/`) ? null : "the edge kit imports a file outside its package";
     const bare = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
@@ -52,7 +58,8 @@ export function violation(file, specifier, kitDeps) {
     return `the edge kit imports "${specifier}", which its package.json does not declare`;
   }
   if (!relative) return null;
-  if (to.startsWith(`${KIT}/`) || to === KIT) return "the app imports the edge kit by path: use @outpost/edge-kit/<module>";
+  if (to.startsWith(`${KIT}/`) || to === KIT)
+    return "the app imports the edge kit by path: use @outpost/edge-kit/<module>";
   if (file.startsWith("test/")) return null; // cross-feature fixtures may set up any feature's state
   const from = featureOf(file);
   const into = featureOf(to);
@@ -68,7 +75,10 @@ export function violation(file, specifier, kitDeps) {
 
 export function checkImports(root) {
   const kitPackage = JSON.parse(readFileSync(path.join(root, KIT, "package.json"), "utf8"));
-  const kitDeps = new Set([...Object.keys(kitPackage.dependencies ?? {}), ...Object.keys(kitPackage.peerDependencies ?? {})]);
+  const kitDeps = new Set([
+    ...Object.keys(kitPackage.dependencies ?? {}),
+    ...Object.keys(kitPackage.peerDependencies ?? {}),
+  ]);
   const files = ["src", "packages", "bench", "test", "scripts", "e2e"].flatMap((dir) => {
     try {
       return walk(root, dir, []);

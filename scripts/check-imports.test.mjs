@@ -39,6 +39,8 @@ test("the kit imports nothing outside its package but declared dependencies", ()
   assert.match(check(file, "hono"), /does not declare/);
   assert.match(check(file, "vitest"), /does not declare/);
   assert.equal(check("packages/edge-kit/src/cache/cache-service.test.ts", "vitest"), null);
+  assert.equal(check("packages/edge-kit/examples/worker/src/index.ts", "@outpost/edge-kit/limiter"), null);
+  assert.match(check("packages/edge-kit/examples/worker/src/index.ts", "../../../src/limiter"), /outside it/);
 });
 
 test("the app uses the kit by name, http imports no feature, the web imports schemas only", () => {

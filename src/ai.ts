@@ -10,17 +10,12 @@ export function getAiProvider(env: Partial<Env> & object, ai?: AiBinding): AiPro
   const cached = ai ? undefined : providers.get(env);
   if (cached) return cached;
   const config = getConfig(env);
-  const vars = env as Record<string, unknown>;
   const provider = createAiProvider({
     provider: config.AI_PROVIDER,
     ai: ai ?? (env.AI as unknown as AiBinding | undefined),
     openai:
-      typeof vars.OPENAI_BASE_URL === "string" && typeof vars.OPENAI_API_KEY === "string"
-        ? {
-            baseUrl: vars.OPENAI_BASE_URL,
-            apiKey: vars.OPENAI_API_KEY,
-            model: typeof vars.OPENAI_MODEL === "string" ? vars.OPENAI_MODEL : "gpt-4o-mini",
-          }
+      config.OPENAI_BASE_URL && config.OPENAI_API_KEY
+        ? { baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, model: config.OPENAI_MODEL }
         : undefined,
   });
   if (!ai) providers.set(env, provider);

@@ -18,7 +18,7 @@ import { recordRefusal, requestMetrics } from "./http/metrics";
 import { originPolicy } from "./http/origin-policy";
 import { requestContext } from "./http/request-context";
 
-export function createApp(): OpenAPIHono<AppEnv> {
+function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
     type: "apiKey",

@@ -46,4 +46,16 @@ describe("getConfig", () => {
     expect(() => getConfig({ ...valid, ALLOWED_ORIGINS: "https://app.example.com/path" })).toThrow(/bare origin/);
     expect(() => getConfig({ ...valid, ALLOWED_ORIGINS: "https://*.example.com" })).toThrow(ConfigError);
   });
+
+  it("reads the OpenAI-compatible endpoint from the schema, with its model defaulted, and names a bad URL", () => {
+    const openai = getConfig({
+      ...valid,
+      AI_PROVIDER: "openai",
+      OPENAI_BASE_URL: "https://llm.example.com/v1",
+      OPENAI_API_KEY: "k",
+    });
+    expect(openai).toMatchObject({ OPENAI_BASE_URL: "https://llm.example.com/v1", OPENAI_MODEL: "gpt-4o-mini" });
+    expect(() => getConfig({ ...valid, OPENAI_BASE_URL: "ftp://llm.example.com" })).toThrow(/OPENAI_BASE_URL/);
+    expect(() => getConfig({ ...valid, OPENAI_MODEL: "" })).toThrow(/OPENAI_MODEL/);
+  });
 });

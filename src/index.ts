@@ -2,6 +2,7 @@
 
 import { createLogger, isLogLevel } from "@outpost/edge-kit/context";
 import { app } from "./app";
+import { FILES_BINDINGS, requireBindings } from "./bindings";
 import { sweepFiles } from "./features/files";
 import { handleQueue } from "./queue";
 
@@ -13,7 +14,7 @@ export default {
       level: isLogLevel(env.LOG_LEVEL) ? env.LOG_LEVEL : "info",
       fields: { cron: controller.cron },
     });
-    const report = await sweepFiles(env, new Date(controller.scheduledTime), logger);
+    const report = await sweepFiles(requireBindings(env, FILES_BINDINGS), new Date(controller.scheduledTime), logger);
     logger.info("files swept", { ...report });
   },
 } satisfies ExportedHandler<Env>;

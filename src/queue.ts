@@ -3,11 +3,13 @@
 import { createLogger, isLogLevel } from "@outpost/edge-kit/context";
 import { dispatchBatch } from "@outpost/edge-kit/queue";
 import { getAiProvider } from "./ai";
+import { FILES_BINDINGS, requireBindings } from "./bindings";
 import { fileEventHandlers, handleDeadLetters } from "./features/files";
 
-export const DEAD_LETTER_QUEUE = "file-events-dlq";
+const DEAD_LETTER_QUEUE = "file-events-dlq";
 
-export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> {
+export async function handleQueue(batch: MessageBatch, workerEnv: Env): Promise<void> {
+  const env = requireBindings(workerEnv, FILES_BINDINGS);
   const logger = createLogger({
     level: isLogLevel(env.LOG_LEVEL) ? env.LOG_LEVEL : "info",
     fields: { queue: batch.queue },

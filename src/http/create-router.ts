@@ -14,7 +14,7 @@ const TARGET_PREFIX: Record<string, string> = {
 };
 
 /** zod issues → field issues a client can act on (no internal values echoed back). */
-export function toFieldIssues(error: ZodError, target: string): FieldIssue[] {
+function toFieldIssues(error: ZodError, target: string): FieldIssue[] {
   const prefix = TARGET_PREFIX[target] ?? target;
   return error.issues.slice(0, 20).map((issue) => ({
     path: [prefix, ...issue.path.map(String)].join("."),

@@ -22,7 +22,7 @@ export interface EdgeCacheOptions {
 const STORED_HEADERS = ["content-type", "content-language", "content-disposition", "last-modified"];
 
 /** A request is served from or stored in the cache only if nothing in it could identify a user. */
-export function isCacheableRequest(request: Request): boolean {
+function isCacheableRequest(request: Request): boolean {
   // Any Cookie counts, not only __Host-outpost_session: a public route must not depend on cookies at all.
   return request.method === "GET" && !request.headers.has("Authorization") && !request.headers.has("Cookie");
 }

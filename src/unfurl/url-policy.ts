@@ -13,7 +13,7 @@ function ipv4Parts(host: string): number[] | null {
 }
 
 /** Loopback, private, link-local (cloud metadata), CGNAT, benchmark, multicast, reserved and unspecified. */
-export function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
+function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
   return (
     a === 0 ||
     a === 10 ||

@@ -9,7 +9,7 @@ import { adminRoute } from "../auth";
 import { CacheNamespaceParamSchema, type Metrics, MetricsSchema } from "./admin.schema";
 
 /** Counter names → the grouped view the admin page charts. */
-export function groupMetrics(raw: Record<string, number>): Metrics {
+function groupMetrics(raw: Record<string, number>): Metrics {
   const out: Metrics = { cache: {}, rateLimitRefusals: {}, requests: {}, statuses: {} };
   for (const [name, value] of Object.entries(raw)) {
     const [kind, ...rest] = name.split(":");

@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 const NAME = /^[\w:./ {}*-]{1,200}$/;
 const MAX_KEYS_PER_CALL = 500;
 
-export type MetricDeltas = Record<string, number>;
+type MetricDeltas = Record<string, number>;
 
 /**
  * One object (`idFromName("global")`) holds every counter; isolates batch their deltas and flush them every

@@ -22,7 +22,7 @@ export interface ToolContext {
   signal: AbortSignal;
 }
 
-export interface Tool {
+interface Tool {
   name: string;
   /** Whether the question calls for this tool at all. */
   wanted(ctx: ToolContext): boolean;
@@ -32,7 +32,7 @@ export interface Tool {
 const ROOMS_SEARCHED = 10;
 
 /** Search terms: distinct non-stopword words of the question, at most 8, letters and digits only. */
-export function searchTerms(question: string): string[] {
+function searchTerms(question: string): string[] {
   return [
     ...new Set(
       termsOf(question)

@@ -20,6 +20,7 @@ import { userRoute } from "../auth";
 import { flagStore } from "../flags";
 import { consumeLimit } from "../limits";
 import {
+  type AssistantEvent,
   type ChatRequest,
   ChatRequestSchema,
   type Citation,
@@ -44,7 +45,7 @@ interface Job {
   provider: AiProvider;
   requestId: string;
   logger: AppEnv["Variables"]["logger"];
-  writer: SseWriter;
+  writer: SseWriter<AssistantEvent>;
 }
 
 function failure(error: unknown): { code: string; message: string } {
@@ -58,7 +59,7 @@ function failure(error: unknown): { code: string; message: string } {
 }
 
 /** Runs after the response has started: tools in parallel, citations, the answer's deltas, one terminal event. */
-export async function produceAnswer(job: Job): Promise<void> {
+async function produceAnswer(job: Job): Promise<void> {
   const { env, writer, logger } = job;
   const signal = writer.signal;
   const budget = createSubrequestBudget({
@@ -217,7 +218,7 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
       if (!conversationId) throw errors.notFound("No such conversation");
       const provider = getAiProvider(c.env);
       const logger = c.get("logger");
-      const { readable, writer } = createSseStream({
+      const { readable, writer } = createSseStream<AssistantEvent>({
         onDisconnect: () => logger.info("assistant client disconnected"),
         onDropped: (event, error) => logger.warn("assistant event dropped", { event, error }),
       });

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 
 export const MAX_QUESTION = 4_000;
-export const MAX_HISTORY = 20;
+const MAX_HISTORY = 20;
 export const MAX_TOKENS_CAP = 1_024;
 
 export const ChatRequestSchema = z
@@ -38,20 +38,46 @@ export const CitationSchema = z
   .openapi("Citation");
 export type Citation = z.infer<typeof CitationSchema>;
 
-/** The events of `POST /api/assistant/chat`, in order: status, tool…, citation…, content…, then done or error. */
-export type AssistantEvent =
-  | { event: "status"; data: { state: "searching" | "answering"; provider: string; conversationId: string } }
-  | { event: "tool"; data: { name: string; phase: "start" | "end"; ms?: number; results?: number; error?: string } }
-  | { event: "citation"; data: Citation }
-  | { event: "content"; data: { delta: string } }
-  | {
-      event: "done";
-      data: {
-        conversationId: string;
-        usage: { outputChars: number; events: number; subrequests: number; provider: string };
-      };
-    }
-  | { event: "error"; data: { code: string; message: string; requestId: string } };
+/**
+ * The events of `POST /api/assistant/chat`, in order: status, tool…, citation…, content…, then done or error.
+ * The server's writer is typed over it and the UI parses every event with it.
+ */
+export const AssistantEventSchema = z.discriminatedUnion("event", [
+  z.object({
+    event: z.literal("status"),
+    data: z.object({ state: z.enum(["searching", "answering"]), provider: z.string(), conversationId: z.string() }),
+  }),
+  /** A tool started, or ended (with its time and number of passages, or why it failed). */
+  z.object({
+    event: z.literal("tool"),
+    data: z.object({
+      name: z.string(),
+      phase: z.enum(["start", "end"]),
+      ms: z.number().optional(),
+      results: z.number().int().optional(),
+      error: z.string().optional(),
+    }),
+  }),
+  z.object({ event: z.literal("citation"), data: CitationSchema }),
+  z.object({ event: z.literal("content"), data: z.object({ delta: z.string() }) }),
+  z.object({
+    event: z.literal("done"),
+    data: z.object({
+      conversationId: z.string(),
+      usage: z.object({
+        outputChars: z.number().int(),
+        events: z.number().int(),
+        subrequests: z.number().int(),
+        provider: z.string(),
+      }),
+    }),
+  }),
+  z.object({
+    event: z.literal("error"),
+    data: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
+  }),
+]);
+export type AssistantEvent = z.infer<typeof AssistantEventSchema>;
 
 export const ConversationSchema = z
   .object({ id: z.string(), title: z.string(), createdAt: z.string(), updatedAt: z.string() })

@@ -6,6 +6,7 @@ import { BASE, type Client, COOKIE_NAME, registerUser } from "../../../test/help
 import { app } from "../../app";
 import { FileSearch } from "../files";
 import type { ChatRoom } from "../rooms";
+import { AssistantEventSchema } from "./assistant.schema";
 
 interface Event {
   id: number;
@@ -312,5 +313,78 @@ describe("with Workers AI (test double)", () => {
     }>();
     expect(stored.messages.at(-1)?.status).toBe("stopped");
     expect(ai.text.startsWith(stored.messages.at(-1)?.content ?? "x")).toBe(true);
+  });
+});
+
+describe("AssistantEventSchema", () => {
+  /** Every event parses, and parsing drops nothing: the schema describes every field the server sends. */
+  function expectEveryEventParses(events: Event[]) {
+    expect(events.length).toBeGreaterThan(0);
+    for (const { event, data } of events) {
+      const parsed = AssistantEventSchema.safeParse({ event, data });
+      expect(parsed.error?.issues, `${event} ${JSON.stringify(data)}`).toBeUndefined();
+      expect(parsed.data).toStrictEqual({ event, data });
+    }
+  }
+
+  it("parses every event of a real answer from the offline provider", async () => {
+    const { events } = await ask(ada.client, { message: "What did we decide about the launch and counter visits?" });
+    expect(new Set(events.map((e) => e.event))).toEqual(new Set(["status", "tool", "citation", "content", "done"]));
+    expectEveryEventParses(events);
+  });
+
+  it("parses every event with Workers AI: an answer, a failure mid-answer, a failed tool and a budget error", async () => {
+    const ok = await ask(
+      ada.client,
+      { message: "When is the launch?" },
+      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("ok").binding } },
+    );
+    expect(ok.events.at(-1)?.event).toBe("done");
+    expectEveryEventParses(ok.events);
+    const failed = await ask(
+      ada.client,
+      { message: "When is the launch?" },
+      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("fail-mid").binding } },
+    );
+    expect(failed.events.at(-1)).toMatchObject({ event: "error", data: { code: "provider-failed" } });
+    expectEveryEventParses(failed.events);
+    // A budget of one subrequest: one of the two searches fails, then the model cannot be called.
+    const starved = await ask(
+      ada.client,
+      { message: "When is the launch?" },
+      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("ok").binding, SUBREQUEST_BUDGET: "1" } },
+    );
+    expect(starved.events).toContainEqual(
+      expect.objectContaining({
+        event: "tool",
+        data: expect.objectContaining({ error: "subrequest budget exhausted" }),
+      }),
+    );
+    expect(starved.events.at(-1)).toMatchObject({ event: "error", data: { code: "budget-exhausted" } });
+    expectEveryEventParses(starved.events);
+  });
+
+  it("rejects malformed and unknown events", () => {
+    const usage = { outputChars: 1, events: 2, subrequests: 0, provider: "offline" };
+    const citation = { index: 1, kind: "file", source: "f1", title: "t", excerpt: "e", href: "/files?file=f1" };
+    expect(AssistantEventSchema.safeParse({ event: "content", data: { delta: "ok" } }).success).toBe(true);
+    for (const bad of [
+      { event: "content", data: {} },
+      { event: "content", data: { text: "no delta" } },
+      { event: "content", data: { delta: 42 } },
+      { event: "content", data: "a string" },
+      { event: "content" },
+      { event: "status", data: { state: "thinking", provider: "offline", conversationId: "c" } },
+      { event: "tool", data: { name: "search_files", phase: "middle" } },
+      { event: "citation", data: { ...citation, href: undefined } },
+      { event: "citation", data: { ...citation, kind: "email" } },
+      { event: "done", data: { conversationId: "c" } },
+      { event: "done", data: { conversationId: "c", usage: { ...usage, events: "2" } } },
+      { event: "error", data: { code: "internal", message: "m" } },
+      { event: "telemetry", data: { delta: "unknown event" } },
+      { data: { delta: "no event" } },
+    ]) {
+      expect(AssistantEventSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });

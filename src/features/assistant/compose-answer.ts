@@ -4,7 +4,7 @@ import type { Citation } from "./assistant.schema";
 import type { Passage } from "./assistant-tools";
 
 /** Passages given to the answer (and cited), best first. */
-export const MAX_PASSAGES = 6;
+const MAX_PASSAGES = 6;
 
 export function choosePassages(passages: readonly Passage[]): Citation[] {
   const seen = new Set<string>();
@@ -30,7 +30,7 @@ function* chunks(text: string): Generator<string> {
  * The offline answer: no model, so it says so and quotes the most relevant passages with their citation
  * numbers. Honest and useful: the reader sees exactly what was found and where.
  */
-export async function* offlineAnswer(question: string, citations: readonly Citation[], signal: AbortSignal) {
+async function* offlineAnswer(question: string, citations: readonly Citation[], signal: AbortSignal) {
   const lines: string[] = [];
   if (citations.length === 0) {
     lines.push(`I found nothing in your rooms or files that matches “${question.slice(0, 120)}”.`);
@@ -48,11 +48,7 @@ export async function* offlineAnswer(question: string, citations: readonly Citat
 }
 
 /** The prompt for a generative provider: the passages are data inside tags, never instructions. */
-export function promptFor(
-  question: string,
-  history: readonly ChatMessage[],
-  citations: readonly Citation[],
-): ChatMessage[] {
+function promptFor(question: string, history: readonly ChatMessage[], citations: readonly Citation[]): ChatMessage[] {
   const passages = citations
     .map((c) => `[${c.index}] ${c.title}\n${c.excerpt.replaceAll("</passages>", "")}`)
     .join("\n\n");

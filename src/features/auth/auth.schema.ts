@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { isCommonPassword } from "./common-passwords";
 
-export const ROLES = ["member", "admin"] as const;
-export const RoleSchema = z.enum(ROLES);
+const ROLES = ["member", "admin"] as const;
+const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
 /** Trimmed, NFC, lower case: the form emails are stored and compared in. */
@@ -11,7 +11,7 @@ export function normaliseEmail(email: string): string {
   return email.trim().normalize("NFC").toLowerCase();
 }
 
-export const EmailSchema = z
+const EmailSchema = z
   .string()
   .max(254)
   .transform(normaliseEmail)
@@ -19,7 +19,7 @@ export const EmailSchema = z
   .openapi({ example: "ada@example.com" });
 
 /** ASVS 5.0 6.2.1/6.2.9: at least 8 characters, long passphrases allowed, no well-known passwords. */
-export const NewPasswordSchema = z
+const NewPasswordSchema = z
   .string()
   .min(8, "must be at least 8 characters")
   .max(128, "must be at most 128 characters")
@@ -27,10 +27,10 @@ export const NewPasswordSchema = z
   .openapi({ example: "correct horse battery staple" });
 
 /** A password being checked (login, confirmation): only bounded, never policy-checked. */
-export const PresentedPasswordSchema = z.string().min(1, "is required").max(128);
+const PresentedPasswordSchema = z.string().min(1, "is required").max(128);
 
 /** No control or format characters (e.g. U+202E, the right-to-left override), 1–64 characters. */
-export const DisplayNameSchema = z
+const DisplayNameSchema = z
   .string()
   .transform((name) => name.trim().normalize("NFC"))
   .pipe(

@@ -8,7 +8,7 @@ import type { AppEnv, Principal } from "../../http/app-env";
 import { UserService } from "./users.service";
 
 /** Sent as `__Host-outpost_session`: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain. */
-export const SESSION_COOKIE = "outpost_session";
+const SESSION_COOKIE = "outpost_session";
 
 export function sessionStore(env: Env, now?: () => number): SessionStore {
   const config = getConfig(env);

@@ -1,5 +1,7 @@
 // Users in D1: creation with the first-admin rule, lookups, keyset paging, and whitelisted updates.
-import { fromBase64Url, type PasswordHash, randomId, toBase64Url } from "@outpost/edge-kit/crypto";
+
+import { type PasswordHash, randomId } from "@outpost/edge-kit/crypto";
+import { createCursorCodec } from "@outpost/edge-kit/cursor";
 import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { Role, User } from "./auth.schema";
 
@@ -65,20 +67,11 @@ export function toPublicUser(account: UserAccount): User {
   return { id, email, displayName, role, disabled, createdAt };
 }
 
-function encodeCursor(row: { created_at: string; id: string }): string {
-  return toBase64Url(new TextEncoder().encode(JSON.stringify([row.created_at, row.id])));
-}
+const cursors = createCursorCodec({ keys: 2 });
 
 function decodeCursor(cursor: string): [string, string] {
-  const bytes = fromBase64Url(cursor);
-  try {
-    const value: unknown = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null;
-    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === "string")) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through to the 400 below
-  }
+  const keys = cursors.decode(cursor);
+  if (keys) return keys;
   throw errors.badRequest("The cursor is not one this server issued", [
     { path: "query.cursor", message: "is invalid" },
   ]);
@@ -174,7 +167,7 @@ export class UserService {
     const last = page.at(-1);
     return {
       users: page.map((row) => toPublicUser(toAccount(row))),
-      nextCursor: results.length > limit && last ? encodeCursor(last) : null,
+      nextCursor: results.length > limit && last ? cursors.encode([last.created_at, last.id]) : null,
     };
   }
 

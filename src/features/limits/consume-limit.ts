@@ -7,7 +7,7 @@ import type { AppEnv } from "../../http/app-env";
 import { getRatePolicies, type PolicyName } from "./limits.config";
 
 /** What the limiter needs from the environment: the namespace, and the optional RATE_LIMITS var. */
-export interface LimitBindings {
+interface LimitBindings {
   RATE_LIMITER: Env["RATE_LIMITER"];
   RATE_LIMITS?: string;
 }

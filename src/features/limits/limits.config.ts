@@ -4,9 +4,9 @@ import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } fr
 import { z } from "zod";
 import { ConfigError } from "../../config";
 
-export const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
+const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
-export type RatePolicies = Readonly<Record<PolicyName, RatePolicy>>;
+type RatePolicies = Readonly<Record<PolicyName, RatePolicy>>;
 
 /** Used for every policy RATE_LIMITS does not mention (wrangler.jsonc sets the same values explicitly). */
 export const DEFAULT_POLICIES: RatePolicies = {

@@ -20,7 +20,7 @@ const toMember = (r: MemberRow): RoomMember => ({
 });
 
 /** The same 404 for a private room you are not in as for nothing at all: names reveal nothing. */
-export const roomNotFound = () =>
+const roomNotFound = () =>
   new AppError(404, "room-not-found", "Room not found", {
     detail: "There is no such room, or it is private and you are not a member",
   });

@@ -10,8 +10,8 @@ import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { classifyOrigin } from "../../http/origin-policy";
 import { problem } from "../../http/problem-schema";
 import { currentAccount, userRoute } from "../auth";
-import { IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "./chat-room";
 import { RoomDirectory } from "./room-directory";
+import { IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "./room-tickets";
 import {
   HISTORY_PAGE_MAX,
   HistoryPageSchema,

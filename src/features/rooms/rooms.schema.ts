@@ -4,7 +4,7 @@ import { LinkPreviewSchema, type LinkPreviewView } from "../previews/previews.sc
 
 export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A message's text: 1–4 000 characters. */
-export const MAX_TEXT = 4_000;
+const MAX_TEXT = 4_000;
 /** Any frame larger than this is refused with close code 1009 before it is parsed. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const HISTORY_PAGE_MAX = 100;
@@ -16,7 +16,7 @@ export const RoomNameSchema = z
   .regex(ROOM_NAME, "1–64 lower-case letters, digits, '-' or '_'")
   .openapi({ param: { name: "room", in: "path" }, example: "general" });
 
-export const ClientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '-' or '_'");
+const ClientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '-' or '_'");
 
 /** client → server */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
@@ -45,16 +45,10 @@ export const ChatMessageSchema = z
   .openapi("ChatMessage");
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
-export const MemberSchema = z.object({ userId: z.string(), displayName: z.string() });
+const MemberSchema = z.object({ userId: z.string(), displayName: z.string() });
 export type Member = z.infer<typeof MemberSchema>;
 
-export const ERROR_CODES = [
-  "invalid-frame",
-  "binary-not-supported",
-  "rate-limited",
-  "not-stored",
-  "resume-too-far",
-] as const;
+const ERROR_CODES = ["invalid-frame", "binary-not-supported", "rate-limited", "not-stored", "resume-too-far"] as const;
 
 export type RoomLinkPreview = LinkPreviewView;
 
@@ -134,7 +128,7 @@ export const HistoryPageSchema = z
 export type HistoryPage = z.infer<typeof HistoryPageSchema>;
 
 /** Public rooms are open to every signed-in user; private ones only to their members (others get 404). */
-export const RoomVisibilitySchema = z.enum(["public", "private"]).openapi("RoomVisibility");
+const RoomVisibilitySchema = z.enum(["public", "private"]).openapi("RoomVisibility");
 export type RoomVisibility = z.infer<typeof RoomVisibilitySchema>;
 
 export const CreateRoomSchema = z

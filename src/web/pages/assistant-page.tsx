@@ -1,6 +1,12 @@
 // The assistant: ask about my rooms and files, watch the steps and the answer stream in, stop it, revisit past ones.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
-import { ChatRequestSchema, type Citation } from "../../features/assistant/assistant.schema";
+import {
+  type AssistantEvent,
+  AssistantEventSchema,
+  ChatRequestSchema,
+  type Citation,
+  MAX_QUESTION,
+} from "../../features/assistant/assistant.schema";
 import { ApiError, api, describeProblem, type ProblemBody } from "../lib/api";
 import { formatTime } from "../lib/format";
 import { onLinkClick } from "../lib/router";
@@ -92,7 +98,7 @@ export function AssistantPage() {
       .slice(-5)
       .flatMap((t) => [
         { role: "user" as const, content: t.question },
-        { role: "assistant" as const, content: t.answer.slice(0, 4_000) },
+        { role: "assistant" as const, content: t.answer.slice(0, MAX_QUESTION) },
       ]);
     setTurns((all) => [
       ...all,
@@ -113,29 +119,30 @@ export function AssistantPage() {
         throw new ApiError(res.status, problem);
       }
       let ended = false;
-      await readSse(res.body, ({ event: name, data }) => {
-        const d = data as Record<string, unknown>;
-        if (name === "status" && typeof d.conversationId === "string") setConversationId(d.conversationId);
+      const handle = ({ event: name, data }: AssistantEvent) => {
+        if (name === "status") setConversationId(data.conversationId);
         if (name === "tool") {
           update((t) => {
-            const steps = t.steps.filter((s) => s.name !== d.name);
-            const state = d.phase === "start" ? "running" : d.error ? "failed" : "done";
-            return {
-              ...t,
-              steps: [...steps, { name: String(d.name), state, ms: d.ms as number, results: d.results as number }],
-            };
+            const steps = t.steps.filter((s) => s.name !== data.name);
+            const state = data.phase === "start" ? "running" : data.error ? "failed" : "done";
+            return { ...t, steps: [...steps, { name: data.name, state, ms: data.ms, results: data.results }] };
           });
         }
-        if (name === "citation") update((t) => ({ ...t, citations: [...t.citations, data as Citation] }));
-        if (name === "content") update((t) => ({ ...t, answer: t.answer + String(d.delta ?? "") }));
+        if (name === "citation") update((t) => ({ ...t, citations: [...t.citations, data] }));
+        if (name === "content") update((t) => ({ ...t, answer: t.answer + data.delta }));
         if (name === "done") {
           ended = true;
           update((t) => ({ ...t, state: "complete" }));
         }
         if (name === "error") {
           ended = true;
-          update((t) => ({ ...t, state: "failed", error: `${String(d.message)} (reference ${String(d.requestId)})` }));
+          update((t) => ({ ...t, state: "failed", error: `${data.message} (reference ${data.requestId})` }));
         }
+      };
+      await readSse(res.body, ({ event, data }) => {
+        // The API's own schema: a malformed event is skipped, an unknown one ignored; neither breaks the page.
+        const parsed = AssistantEventSchema.safeParse({ event, data });
+        if (parsed.success) handle(parsed.data);
       });
       if (!ended) update((t) => ({ ...t, state: "failed", error: "The answer was cut off." }));
     } catch (e) {
@@ -245,7 +252,7 @@ export function AssistantPage() {
         <form onSubmit={(e) => void ask(e)} className="row">
           <label className="grow">
             <span className="sr-only">Question</span>
-            <input name="question" placeholder="Ask the assistant" maxLength={4_000} disabled={streaming} />
+            <input name="question" placeholder="Ask the assistant" maxLength={MAX_QUESTION} disabled={streaming} />
           </label>
           {streaming ? (
             <button type="button" onClick={() => controller.current?.abort()}>

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type CacheEvent, CacheService, type CacheServiceOptions, clampTtl, MAX_GET_MANY_KEYS } from ".";
-import { recordKv } from "./internal/recording-kv";
+import { recordKv } from "./test-support/recording-kv";
 
 let serial = 0;
 /** A namespace no other test uses (KV storage is shared by the tests of one file). */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deleteByPrefix, MAX_KV_OPERATIONS } from ".";
-import { recordKv } from "./internal/recording-kv";
+import { recordKv } from "./test-support/recording-kv";
 
 async function seed(prefix: string, count: number): Promise<void> {
   for (let start = 0; start < count; start += 200) {

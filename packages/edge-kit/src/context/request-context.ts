@@ -42,7 +42,7 @@ export interface ContextSlot<T> {
 /**
  * @example
  * const budgetSlot = createContextSlot<SubrequestBudget>("budget");
- * budgetSlot.set(new SubrequestBudget(50));     // inside a request
+ * budgetSlot.set(createSubrequestBudget({ limit: 50 })); // inside a request
  * budgetSlot.get()?.spend("kv");
  */
 export function createContextSlot<T>(name: string): ContextSlot<T> {

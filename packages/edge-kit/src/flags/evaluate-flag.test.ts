@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateFlag, type Flag, ROLLOUT_BUCKETS, rolloutBucket } from ".";
-import { chiSquarePValue, chiSquareUniform } from "./internal/chi-square";
+import { chiSquarePValue, chiSquareUniform } from "./test-support/chi-square";
 
 const flag = (overrides: Partial<Flag> = {}): Flag => ({
   name: "new-editor",

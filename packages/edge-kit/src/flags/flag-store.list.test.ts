@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Flag, FlagStore } from ".";
-import { spyKv } from "./internal/kv-spy";
+import { spyKv } from "./test-support/kv-spy";
 
 const FLAGS = 2_500;
 const names = Array.from({ length: FLAGS }, (_, i) => `bulk-${String(i).padStart(4, "0")}`);

@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Flag, FlagInputSchema, FlagStore, type FlagWrite } from ".";
-import { spyKv } from "./internal/kv-spy";
+import { spyKv } from "./test-support/kv-spy";
 
 const ACTOR = "admin-1";
 

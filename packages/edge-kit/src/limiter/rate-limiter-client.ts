@@ -1,5 +1,5 @@
 // A typed client for the RateLimiter Durable Object: one object per (scope, key), the policy sent with each call.
-import type { RatePolicy } from "../pacing";
+import type { RatePolicy } from "../pacing/gcra";
 import type { LimitResult, RateLimiter } from "./rate-limiter";
 
 export interface RateLimiterOptions {

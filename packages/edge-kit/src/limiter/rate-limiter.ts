@@ -1,6 +1,6 @@
 // RateLimiter Durable Object: one per key, one SQLite row of GCRA state, an alarm only while state exists.
 import { DurableObject } from "cloudflare:workers";
-import { decide, type GcraState, isValidPolicy, type RatePolicy } from "../pacing";
+import { decide, type GcraState, isValidPolicy, type RatePolicy } from "../pacing/gcra";
 
 export interface LimitResult {
   allowed: boolean;

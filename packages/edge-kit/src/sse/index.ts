@@ -1,1 +1,8 @@
-export { createSseStream, SSE_HEADERS, type SseWriter, type SseWriterOptions } from "./sse-writer";
+export {
+  createSseStream,
+  SSE_HEADERS,
+  type SseEvent,
+  type SseEventData,
+  type SseWriter,
+  type SseWriterOptions,
+} from "./sse-writer";

@@ -9,7 +9,29 @@ export interface SseWriterOptions {
   onDropped?: (event: string, error: unknown) => void;
 }
 
-export interface SseWriter {
+/** One event a stream carries: its name and its JSON-serialisable data. */
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** The data of the events of `E` named `K` (`unknown` for the untyped default, whose names are any string). */
+export type SseEventData<E extends SseEvent, K extends string> = E extends { event: infer N; data: infer D }
+  ? K extends N
+    ? D
+    : never
+  : never;
+
+/** The data of the terminal event `K` (`done` or `error`): its member's when `E` has one, else anything. */
+type TerminalData<E extends SseEvent, K extends "done" | "error"> = [SseEventData<E, K>] extends [never]
+  ? unknown
+  : SseEventData<E, K>;
+
+/**
+ * Writes the events of `E`, a union of `{ event, data }` (for instance `z.infer` of a zod discriminated union
+ * on `event`), so a misspelt event or a wrong field is a type error. The default takes any event and data.
+ */
+export interface SseWriter<E extends SseEvent = SseEvent> {
   /** Aborted when the client goes away or the stream ends: pass it to everything upstream. */
   readonly signal: AbortSignal;
   /** Events written so far (heartbeats excluded). */
@@ -17,11 +39,11 @@ export interface SseWriter {
   /** True once a terminal event was sent or the client is gone. */
   readonly closed: boolean;
   /** Sends one event; resolves false if the stream is closed or the client is gone. */
-  send(event: string, data: unknown): Promise<boolean>;
+  send<K extends E["event"]>(event: K, data: SseEventData<E, K>): Promise<boolean>;
   /** Ends with `done` — unless the stream already ended. */
-  done(data: unknown): Promise<void>;
+  done(data: TerminalData<E, "done">): Promise<void>;
   /** Ends with `error` (never after `done`). */
-  error(data: unknown): Promise<void>;
+  error(data: TerminalData<E, "error">): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -39,14 +61,22 @@ function frame(id: number, event: string, data: unknown): Uint8Array {
  * detected by a failed write (heartbeats make one happen even when the producer is quiet); the writer then
  * aborts `signal`, stops heartbeats and ignores further events.
  *
+ * Typed over `E`, the union of the events it may send (see {@link SseWriter}); untyped without it.
+ *
  * @example
- * const { readable, writer } = createSseStream();
- * ctx.waitUntil(produce(writer)); // writer.send("content", { delta }) …, then writer.done({ usage })
+ * type ChatEvent =
+ *   | { event: "content"; data: { delta: string } }
+ *   | { event: "done"; data: { chars: number } }
+ *   | { event: "error"; data: { code: string } };
+ * const { readable, writer } = createSseStream<ChatEvent>();
+ * ctx.waitUntil(produce(writer)); // writer.send("content", { delta }) …, then writer.done({ chars })
  * return new Response(readable, { headers: SSE_HEADERS });
  */
-export function createSseStream(options: SseWriterOptions = {}): {
+export function createSseStream<E extends SseEvent = SseEvent>(
+  options: SseWriterOptions = {},
+): {
   readable: ReadableStream<Uint8Array>;
-  writer: SseWriter;
+  writer: SseWriter<E>;
 } {
   const stream = new TransformStream<Uint8Array, Uint8Array>();
   const out = stream.writable.getWriter();
@@ -106,7 +136,7 @@ export function createSseStream(options: SseWriterOptions = {}): {
     heartbeat = setInterval(() => void write(encoder.encode(": heartbeat\n\n")), options.heartbeatMs ?? 15_000);
   }
 
-  const writer: SseWriter = {
+  const writer: SseWriter<E> = {
     signal: controller.signal,
     get sent() {
       return sent;

@@ -2,7 +2,7 @@
 import type { ImageLabel } from "../ai-provider";
 
 /** Labels kept from an image model, best first. */
-export const MAX_IMAGE_LABELS = 5;
+const MAX_IMAGE_LABELS = 5;
 
 /** Characters kept of one label. */
 const MAX_LABEL_CHARS = 128;

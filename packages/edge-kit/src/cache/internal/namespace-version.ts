@@ -12,7 +12,7 @@ interface Seen {
 }
 
 /** The KV key holding a namespace's version; it has no TTL. */
-export function versionKey(namespace: string): string {
+function versionKey(namespace: string): string {
   return `cv:${namespace}`;
 }
 

@@ -4,7 +4,7 @@ import { type Flag, FlagSchema } from "../flag-schema";
 export const FLAG_KEY_PREFIX = "flag:";
 
 /** KV refuses metadata over 1 024 bytes of JSON (developers.cloudflare.com/kv/platform/limits/). */
-export const MAX_METADATA_BYTES = 1_024;
+const MAX_METADATA_BYTES = 1_024;
 
 /** One multi-key `get` takes at most 100 keys (developers.cloudflare.com/kv/api/read-key-value-pairs/). */
 export const MAX_BULK_GET_KEYS = 100;

@@ -1,0 +1,48 @@
+// The room's sockets: what each carries through hibernation, the roster built from them, and sending frames.
+import type { GcraState } from "@outpost/edge-kit/pacing";
+import type { Member, ServerFrame } from "./rooms.schema";
+
+/** What each socket carries through hibernation (serializeAttachment keeps ≤ 16 KiB). */
+export interface Attachment {
+  member: Member;
+  connectedAt: number;
+  bucket: GcraState | null;
+  lastTypingAt: number;
+  invalidFrames: number;
+  /** Set when the member was removed from a private room: their leave is announced once, by disconnect(). */
+  removed?: boolean;
+}
+
+export const attachmentOf = (ws: WebSocket) => ws.deserializeAttachment() as Attachment | null;
+
+/** Everyone connected, once each, rebuilt from the sockets' attachments (survives hibernation). */
+export function rosterOf(sockets: readonly WebSocket[], except?: WebSocket): Member[] {
+  const members = new Map<string, Member>();
+  for (const socket of sockets) {
+    if (socket === except || socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
+    const attachment = attachmentOf(socket);
+    if (attachment) members.set(attachment.member.userId, attachment.member);
+  }
+  return [...members.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+export function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+  try {
+    ws.send(JSON.stringify(frame));
+  } catch {
+    // A socket that is closing: the close handler cleans up.
+  }
+}
+
+/** Sends to every open socket; a dead one is skipped and never blocks the rest. */
+export function broadcastFrame(sockets: readonly WebSocket[], frame: ServerFrame, except?: WebSocket): void {
+  const text = JSON.stringify(frame);
+  for (const socket of sockets) {
+    if (socket === except) continue;
+    try {
+      socket.send(text);
+    } catch {
+      // closed or closing
+    }
+  }
+}
