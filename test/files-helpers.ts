@@ -79,7 +79,7 @@ export async function fetchWith(
   return res;
 }
 
-export class InjectedFault extends Error {
+class InjectedFault extends Error {
   constructor(what: string) {
     super(`injected fault: ${what}`);
   }

@@ -1,7 +1,7 @@
 // Streaming helpers for uploads: read the first bytes to sniff, then replay them with the rest, hashing as they pass.
 import { toHex } from "@outpost/edge-kit/crypto";
 
-export interface Head {
+interface Head {
   /** The first bytes read (at least `want` unless the body was shorter). */
   bytes: Uint8Array;
   chunks: Uint8Array[];
@@ -46,7 +46,7 @@ export class BodyLengthError extends Error {
   }
 }
 
-export interface Replay {
+interface Replay {
   /** Exactly `length` bytes for R2 (a FixedLengthStream, so R2 knows the size up front). */
   readable: ReadableStream<Uint8Array>;
   /** Resolves with the SHA-256 (hex) when every byte has passed, rejects with BodyLengthError on a short or long body. */

@@ -2,13 +2,13 @@
 import type { AiProvider } from "@outpost/edge-kit/ai";
 import { isTextType, readImageInfo } from "@outpost/edge-kit/content";
 import { toHex } from "@outpost/edge-kit/crypto";
-import type { FileRecord } from "./file-repository";
+import type { FileRecord } from "./file-record";
 import { type FileAnalysis, FileAnalysisSchema } from "./files.schema";
 
 /** Text beyond this is not read for the summary (the analysis says `truncated`). */
-export const TEXT_SAMPLE_BYTES = 256 * 1024;
+const TEXT_SAMPLE_BYTES = 256 * 1024;
 /** Images up to this size go to the image model whole; larger ones get header information only. */
-export const IMAGE_MODEL_MAX_BYTES = 10 * 1024 * 1024;
+const IMAGE_MODEL_MAX_BYTES = 10 * 1024 * 1024;
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"]);
 
@@ -23,7 +23,7 @@ export class PermanentAnalysisError extends Error {
   }
 }
 
-export interface AnalysisResult {
+interface AnalysisResult {
   status: "ready" | "skipped";
   analysis: FileAnalysis;
   sha256: string;

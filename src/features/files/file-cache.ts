@@ -2,10 +2,11 @@
 import { CacheService } from "@outpost/edge-kit/cache";
 import { CACHE_NAMESPACES } from "../../http/app-cache";
 import { recordCacheEvent } from "../../http/metrics";
-import { type FileRecord, FileRecordSchema, FileRepository } from "./file-repository";
+import { type FileRecord, FileRecordSchema } from "./file-record";
+import { FileRepository } from "./file-repository";
 
 /** The files cache outside a request too (queue consumer, sweeper); `defer` runs writes after the response. */
-export function fileCache(env: Pick<Env, "CACHE">, defer?: (promise: Promise<unknown>) => void): CacheService {
+function fileCache(env: Pick<Env, "CACHE">, defer?: (promise: Promise<unknown>) => void): CacheService {
   return new CacheService({
     kv: env.CACHE,
     namespace: "files",

@@ -2,7 +2,7 @@
 import { contentDisposition, isInlineSafe, isTextType, parseByteRange } from "@outpost/edge-kit/content";
 import { AppError } from "@outpost/edge-kit/errors";
 import { fileErrors } from "./file-errors";
-import type { FileRecord } from "./file-repository";
+import type { FileRecord } from "./file-record";
 
 /** States in which the bytes are in R2 and may be read. */
 const READABLE = new Set(["stored", "analysing", "ready", "failed", "skipped"]);

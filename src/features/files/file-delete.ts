@@ -1,7 +1,8 @@
 // Deleting a file: hide it and write its event (one D1 batch), delete the object, forget the row, uncount it.
 import { forgetFile } from "./file-cache";
-import { publishEvents } from "./file-outbox";
-import { type FileRecord, FileRepository } from "./file-repository";
+import { fileEvent, publishEvents } from "./file-outbox";
+import type { FileRecord } from "./file-record";
+import { FileRepository } from "./file-repository";
 import type { UploadContext } from "./file-upload";
 
 /**
@@ -37,11 +38,7 @@ export async function finishDelete(ctx: UploadContext, record: FileRecord): Prom
   await ctx.env.USER_STATS.get(ctx.env.USER_STATS.idFromName(record.ownerId))
     .remove(record.id)
     .catch((error: unknown) => ctx.logger?.warn("statistics not updated; the queue will retry", { error }));
-  await publishEvents(
-    ctx.env,
-    [{ type: "file.deleted", fileId: record.id, ownerId: record.ownerId, size: record.size }],
-    ctx.logger,
-  );
+  await publishEvents(ctx.env, [fileEvent("file.deleted", record)], ctx.logger);
   await forgetFile(ctx.env, record.id).catch(() => {});
   return true;
 }

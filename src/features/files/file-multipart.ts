@@ -4,19 +4,20 @@ import { randomId } from "@outpost/edge-kit/crypto";
 import { BodyLengthError, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";
-import { publishEvents } from "./file-outbox";
-import { type FileRecord, FileRepository } from "./file-repository";
+import { fileEvent, publishEvents } from "./file-outbox";
+import type { FileRecord } from "./file-record";
+import { FileRepository } from "./file-repository";
 import { assertQuota, countInStats, discard, newObjectKey, type UploadContext } from "./file-upload";
 import { getFilesConfig } from "./files.config";
 import { DEFAULT_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, type MultipartCreate } from "./files.schema";
 
-export interface MultipartPlan {
+interface MultipartPlan {
   partSize: number;
   partCount: number;
 }
 
 /** Part size and count: every part but the last is exactly `partSize` (R2 requires equal parts ≥ 5 MiB). */
-export function planParts(size: number, requested: number | undefined, maxPart: number): MultipartPlan {
+function planParts(size: number, requested: number | undefined, maxPart: number): MultipartPlan {
   let partSize = requested ?? DEFAULT_PART_BYTES;
   if (requested === undefined) {
     // Large files get larger parts, so that they fit in R2's 10 000 parts.
@@ -27,11 +28,11 @@ export function planParts(size: number, requested: number | undefined, maxPart: 
 }
 
 /** The exact size part `n` must have. */
-export function expectedPartSize(size: number, plan: MultipartPlan, n: number): number {
+function expectedPartSize(size: number, plan: MultipartPlan, n: number): number {
   return n < plan.partCount ? plan.partSize : size - plan.partSize * (plan.partCount - 1);
 }
 
-export function planOf(record: FileRecord): MultipartPlan {
+function planOf(record: FileRecord): MultipartPlan {
   const partSize = record.partSize ?? DEFAULT_PART_BYTES;
   return { partSize, partCount: Math.max(1, Math.ceil(record.size / partSize)) };
 }
@@ -83,7 +84,7 @@ export async function createMultipart(ctx: UploadContext, input: MultipartCreate
   return saved;
 }
 
-export interface PartInput {
+interface PartInput {
   partNumber: number;
   contentLength: number | undefined;
   body: ReadableStream<Uint8Array> | null;
@@ -197,11 +198,7 @@ export async function completeMultipart(ctx: UploadContext, id: string): Promise
   }
   if (!stored) throw fileErrors.notUploading();
   await forgetFile(ctx.env, id).catch(() => {});
-  await publishEvents(
-    ctx.env,
-    [{ type: "file.stored", fileId: id, ownerId: record.ownerId, size: record.size }],
-    ctx.logger,
-  );
+  await publishEvents(ctx.env, [fileEvent("file.stored", record)], ctx.logger);
   countInStats(ctx, record, record.size);
   const saved = await repository.find(id);
   if (!saved) throw fileErrors.notFound();

@@ -1,57 +1,16 @@
-// File metadata in D1: rows, multipart parts, the event outbox, share links and dead letters. SQL only here.
-import { z } from "@hono/zod-openapi";
-import { fromBase64Url, toBase64Url } from "@outpost/edge-kit/crypto";
-import {
-  type FileAnalysis,
-  FileAnalysisSchema,
-  type FileEvent,
-  type FileStatus,
-  type FileView,
-  type ShareLinkView,
-} from "./files.schema";
+// File metadata in D1: the SQL over files and file_parts (the outbox, links and search keep theirs beside them).
+import { createCursorCodec } from "@outpost/edge-kit/cursor";
+import { fileEvent, outboxDelete, outboxInsert } from "./file-outbox";
+import type { FileRecord, StoredStatus } from "./file-record";
+import { type FileAnalysis, FileAnalysisSchema } from "./files.schema";
 
-export type StoredStatus = FileStatus | "deleting";
+/** A row as selected with COLUMNS: a record but for its analysis, still JSON text. */
+type FileRow = Omit<FileRecord, "analysis"> & { analysis: string | null };
 
-/** A file as the server sees it: the public view plus owner, object key and multipart state. */
-export const FileRecordSchema = z.object({
-  id: z.string(),
-  ownerId: z.string(),
-  objectKey: z.string(),
-  name: z.string(),
-  contentType: z.string(),
-  size: z.number(),
-  sha256: z.string().nullable(),
-  status: z.enum(["uploading", "stored", "analysing", "ready", "failed", "skipped", "deleting"]),
-  uploadMode: z.enum(["single", "multipart"]),
-  multipartId: z.string().nullable(),
-  partSize: z.number().nullable(),
-  analysis: FileAnalysisSchema.nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type FileRecord = z.infer<typeof FileRecordSchema>;
-
-interface FileRow {
-  id: string;
-  owner_id: string;
-  object_key: string;
-  name: string;
-  content_type: string;
-  size: number;
-  sha256: string | null;
-  status: StoredStatus;
-  upload_mode: "single" | "multipart";
-  multipart_id: string | null;
-  part_size: number | null;
-  analysis: string | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const COLUMNS =
-  "id, owner_id, object_key, name, content_type, size, sha256, status, upload_mode, multipart_id, part_size, analysis, error, created_at, updated_at";
+/** The columns, named as FileRecord's fields. */
+const COLUMNS = `id, owner_id AS ownerId, object_key AS objectKey, name, content_type AS contentType, size, sha256, status,
+  upload_mode AS uploadMode, multipart_id AS multipartId, part_size AS partSize, analysis, error,
+  created_at AS createdAt, updated_at AS updatedAt`;
 
 function parseAnalysis(text: string | null): FileAnalysis | null {
   if (!text) return null;
@@ -64,43 +23,10 @@ function parseAnalysis(text: string | null): FileAnalysis | null {
 }
 
 function toRecord(row: FileRow): FileRecord {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    objectKey: row.object_key,
-    name: row.name,
-    contentType: row.content_type,
-    size: row.size,
-    sha256: row.sha256,
-    status: row.status,
-    uploadMode: row.upload_mode,
-    multipartId: row.multipart_id,
-    partSize: row.part_size,
-    analysis: parseAnalysis(row.analysis),
-    error: row.error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return { ...row, analysis: parseAnalysis(row.analysis) };
 }
 
-/** What a client may see of a file: no owner, no object key, no multipart internals. */
-export function toView(record: FileRecord): FileView {
-  return {
-    id: record.id,
-    name: record.name,
-    contentType: record.contentType,
-    size: record.size,
-    sha256: record.sha256,
-    status: record.status === "deleting" ? "failed" : record.status,
-    uploadMode: record.uploadMode,
-    analysis: record.analysis,
-    error: record.error,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
-}
-
-export interface NewFile {
+interface NewFile {
   id: string;
   ownerId: string;
   objectKey: string;
@@ -112,68 +38,16 @@ export interface NewFile {
   now: string;
 }
 
-export interface FilePage {
+interface FilePage {
   files: FileRecord[];
   nextCursor: string | null;
 }
 
-function encodeCursor(record: FileRecord): string {
-  return toBase64Url(new TextEncoder().encode(`${record.createdAt}|${record.id}`));
-}
-
-function decodeCursor(cursor: string): [string, string] | null {
-  const bytes = fromBase64Url(cursor);
-  if (!bytes) return null;
-  const [createdAt, id, ...rest] = new TextDecoder().decode(bytes).split("|");
-  if (!createdAt || !id || rest.length > 0 || !/^[0-9a-f]{32}$/.test(id)) return null;
-  return [createdAt, id];
-}
-
-export function outboxInsert(db: D1Database, event: FileEvent, now: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO file_outbox (file_id, event, owner_id, size, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, 0, ?, ?)
-       ON CONFLICT (file_id, event) DO UPDATE SET size = excluded.size, next_attempt_at = excluded.next_attempt_at`,
-    )
-    .bind(event.fileId, event.type, event.ownerId, event.size, now, now);
-}
-
-export interface OutboxRow {
-  event: FileEvent;
-  attempts: number;
-}
-
-export interface DeadLetterRow {
-  messageId: string;
-  fileId: string | null;
-  event: string | null;
-  attempts: number;
-  receivedAt: string;
-  body: string;
-}
-
-const DEAD_LETTER_COLUMNS = "message_id, file_id, event, body, attempts, received_at";
-
-interface DeadLetterDbRow {
-  message_id: string;
-  file_id: string | null;
-  event: string | null;
-  body: string;
-  attempts: number;
-  received_at: string;
-}
-
-function toDeadLetter(row: DeadLetterDbRow): DeadLetterRow {
-  return {
-    messageId: row.message_id,
-    fileId: row.file_id,
-    event: row.event,
-    body: row.body,
-    attempts: row.attempts,
-    receivedAt: row.received_at,
-  };
-}
+/** List cursors: the last file's `(created_at, id)`; one with no time or a malformed id decodes to null. */
+const cursors = createCursorCodec({
+  keys: 2,
+  validate: ([createdAt, id]) => createdAt !== "" && /^[0-9a-f]{32}$/.test(id),
+});
 
 export class FileRepository {
   readonly #db: D1Database;
@@ -211,7 +85,7 @@ export class FileRepository {
 
   /** The owner's files, newest first, keyset-paged; files being deleted are invisible. */
   async listByOwner(ownerId: string, limit: number, cursor?: string): Promise<FilePage | null> {
-    const after = cursor ? decodeCursor(cursor) : undefined;
+    const after = cursor ? cursors.decode(cursor) : undefined;
     if (after === null) return null;
     const statement = after
       ? this.#db
@@ -229,7 +103,7 @@ export class FileRepository {
     const rows = (await statement.all<FileRow>()).results.map(toRecord);
     const files = rows.slice(0, limit);
     const last = files.at(-1);
-    return { files, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { files, nextCursor: rows.length > limit && last ? cursors.encode([last.createdAt, last.id]) : null };
   }
 
   /** Bytes the owner keeps (or is uploading), for the quota. */
@@ -257,19 +131,12 @@ export class FileRepository {
              updated_at = ? WHERE id = ? AND status = 'uploading'`,
         )
         .bind(fields.size, fields.sha256, fields.contentType, now, record.id),
-      outboxInsert(
-        this.#db,
-        { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: fields.size },
-        now,
-      ),
+      outboxInsert(this.#db, fileEvent("file.stored", { ...record, size: fields.size }), now),
       this.#db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(record.id),
     ]);
     if (update?.meta.changes !== 1) {
       // The row left `uploading` meanwhile (aborted, swept): undo the outbox row written in the same batch.
-      await this.#db
-        .prepare("DELETE FROM file_outbox WHERE file_id = ? AND event = 'file.stored'")
-        .bind(record.id)
-        .run();
+      await outboxDelete(this.#db, record.id, "file.stored").run();
       return false;
     }
     return true;
@@ -318,7 +185,7 @@ export class FileRepository {
       this.#db.prepare("DELETE FROM share_links WHERE file_id = ?").bind(id),
       this.#db.prepare("DELETE FROM file_embeddings WHERE file_id = ?").bind(id),
       this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(id),
-      this.#db.prepare("DELETE FROM file_outbox WHERE file_id = ? AND event = 'file.stored'").bind(id),
+      outboxDelete(this.#db, id, "file.stored"),
     ]);
   }
 
@@ -331,11 +198,7 @@ export class FileRepository {
       this.#db
         .prepare("UPDATE files SET status = 'deleting', updated_at = ? WHERE id = ? AND status != 'deleting'")
         .bind(now, record.id),
-      outboxInsert(
-        this.#db,
-        { type: "file.deleted", fileId: record.id, ownerId: record.ownerId, size: record.size },
-        now,
-      ),
+      outboxInsert(this.#db, fileEvent("file.deleted", record), now),
     ]);
     return update?.meta.changes === 1;
   }
@@ -367,45 +230,7 @@ export class FileRepository {
     return result.meta.changes === 1;
   }
 
-  // ---- outbox
-
-  async dueOutbox(now: string, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.#db
-      .prepare(
-        `SELECT file_id, event, owner_id, size, attempts FROM file_outbox WHERE next_attempt_at <= ?
-         ORDER BY next_attempt_at LIMIT ?`,
-      )
-      .bind(now, limit)
-      .all<{ file_id: string; event: FileEvent["type"]; owner_id: string; size: number; attempts: number }>();
-    return rows.results.map((row) => ({
-      event: { type: row.event, fileId: row.file_id, ownerId: row.owner_id, size: row.size },
-      attempts: row.attempts,
-    }));
-  }
-
-  async outboxSent(events: readonly FileEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.#db.batch(
-      events.map((event) =>
-        this.#db.prepare("DELETE FROM file_outbox WHERE file_id = ? AND event = ?").bind(event.fileId, event.type),
-      ),
-    );
-  }
-
-  async outboxPostpone(events: readonly FileEvent[], nextAttemptAt: string): Promise<void> {
-    if (events.length === 0) return;
-    await this.#db.batch(
-      events.map((event) =>
-        this.#db
-          .prepare(
-            "UPDATE file_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE file_id = ? AND event = ?",
-          )
-          .bind(nextAttemptAt, event.fileId, event.type),
-      ),
-    );
-  }
-
-  // ---- sweeper queries
+  // ---- sweeper and admin
 
   async stale(status: StoredStatus, mode: "single" | "multipart" | null, before: string, limit: number) {
     const rows = await (mode
@@ -434,14 +259,21 @@ export class FileRepository {
     return rows.results.map(toRecord);
   }
 
+  /** Writes a stranded file's `file.stored` event again. */
   async announceAgain(record: FileRecord, now: string): Promise<void> {
     await this.#db.batch([
       this.#db.prepare("UPDATE files SET updated_at = ? WHERE id = ?").bind(now, record.id),
-      outboxInsert(
-        this.#db,
-        { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: record.size },
-        now,
-      ),
+      outboxInsert(this.#db, fileEvent("file.stored", record), now),
+    ]);
+  }
+
+  /** An admin's retry of a failed analysis: back to `stored`, its error cleared, its event written again. */
+  async retryAnalysis(record: FileRecord, now: string): Promise<void> {
+    await this.#db.batch([
+      this.#db
+        .prepare("UPDATE files SET status = 'stored', error = NULL, updated_at = ? WHERE id = ? AND status = 'failed'")
+        .bind(now, record.id),
+      outboxInsert(this.#db, fileEvent("file.stored", record), now),
     ]);
   }
 
@@ -454,86 +286,5 @@ export class FileRepository {
     const byStatus: Record<string, number> = {};
     for (const row of statuses?.results ?? []) if (row.status) byStatus[row.status] = row.n;
     return { byStatus, outboxPending: outbox?.results[0]?.n ?? 0, deadLetters: dead?.results[0]?.n ?? 0 };
-  }
-
-  // ---- share links
-
-  async insertLink(link: { id: string; fileId: string; ownerId: string; expiresAt: string; now: string }) {
-    await this.#db
-      .prepare(
-        "INSERT INTO share_links (id, file_id, owner_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
-      )
-      .bind(link.id, link.fileId, link.ownerId, link.expiresAt, link.now)
-      .run();
-  }
-
-  async findLink(id: string) {
-    return this.#db
-      .prepare("SELECT id, file_id, owner_id, expires_at, revoked_at, created_at FROM share_links WHERE id = ?")
-      .bind(id)
-      .first<{
-        id: string;
-        file_id: string;
-        owner_id: string;
-        expires_at: string;
-        revoked_at: string | null;
-        created_at: string;
-      }>();
-  }
-
-  async listLinks(fileId: string): Promise<Omit<ShareLinkView, "url">[]> {
-    const rows = await this.#db
-      .prepare(
-        "SELECT id, file_id, expires_at, revoked_at, created_at FROM share_links WHERE file_id = ? ORDER BY created_at DESC LIMIT 100",
-      )
-      .bind(fileId)
-      .all<{ id: string; file_id: string; expires_at: string; revoked_at: string | null; created_at: string }>();
-    return rows.results.map((row) => ({
-      id: row.id,
-      fileId: row.file_id,
-      expiresAt: row.expires_at,
-      revoked: row.revoked_at !== null,
-      createdAt: row.created_at,
-    }));
-  }
-
-  async revokeLink(fileId: string, linkId: string, now: string): Promise<boolean> {
-    const result = await this.#db
-      .prepare("UPDATE share_links SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND file_id = ?")
-      .bind(now, linkId, fileId)
-      .run();
-    return result.meta.changes === 1;
-  }
-
-  // ---- dead letters
-
-  async recordDeadLetter(row: DeadLetterRow): Promise<void> {
-    await this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO file_dead_letters (message_id, file_id, event, body, attempts, received_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(row.messageId, row.fileId, row.event, row.body, row.attempts, row.receivedAt)
-      .run();
-  }
-
-  async deadLetters(limit: number): Promise<DeadLetterRow[]> {
-    const rows = await this.#db
-      .prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM file_dead_letters ORDER BY received_at DESC LIMIT ?`)
-      .bind(limit)
-      .all<DeadLetterDbRow>();
-    return rows.results.map(toDeadLetter);
-  }
-
-  async findDeadLetter(messageId: string): Promise<DeadLetterRow | null> {
-    const row = await this.#db
-      .prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM file_dead_letters WHERE message_id = ?`)
-      .bind(messageId)
-      .first<DeadLetterDbRow>();
-    return row ? toDeadLetter(row) : null;
-  }
-
-  async deleteDeadLetter(messageId: string): Promise<void> {
-    await this.#db.prepare("DELETE FROM file_dead_letters WHERE message_id = ?").bind(messageId).run();
   }
 }

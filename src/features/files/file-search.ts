@@ -1,5 +1,5 @@
 // Search over analysed files: the FTS5 index the assistant reads, and the embeddings kept beside it.
-import type { FileRecord } from "./file-repository";
+import type { FileRecord } from "./file-record";
 import type { FileAnalysis } from "./files.schema";
 
 export interface FileHit {

@@ -20,7 +20,7 @@ export const SWEEP_AFTER_MS = {
 /** Rows handled per category per run, so one run stays well inside the subrequest limits. */
 const BATCH = 25;
 
-export interface SweepReport {
+interface SweepReport {
   uploadsCleaned: number;
   multipartAborted: number;
   deletesFinished: number;

@@ -5,10 +5,10 @@ import { randomId } from "@outpost/edge-kit/crypto";
 import { BodyLengthError, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";
-import { publishEvents } from "./file-outbox";
-import { type FileRecord, FileRepository } from "./file-repository";
+import { fileEvent, publishEvents } from "./file-outbox";
+import type { FileRecord } from "./file-record";
+import { FileRepository } from "./file-repository";
 import { getFilesConfig } from "./files.config";
-import type { FileEvent } from "./files.schema";
 
 export type FilesEnv = Pick<Env, "DB" | "FILES" | "FILE_EVENTS" | "USER_STATS" | "CACHE"> & Partial<Env>;
 
@@ -41,7 +41,7 @@ export function countInStats(ctx: UploadContext, record: Pick<FileRecord, "id" |
   if (ctx.defer) ctx.defer(work);
 }
 
-export interface SingleUpload {
+interface SingleUpload {
   name: string;
   declaredType: string | undefined;
   contentLength: number | undefined;
@@ -120,8 +120,7 @@ export async function uploadSingle(ctx: UploadContext, input: SingleUpload): Pro
     await discard(ctx, record, "the upload was swept while it ran");
     throw fileErrors.storage(new Error("row left uploading during the upload"));
   }
-  const event: FileEvent = { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: length };
-  await publishEvents(ctx.env, [event], ctx.logger);
+  await publishEvents(ctx.env, [fileEvent("file.stored", record)], ctx.logger);
   countInStats(ctx, record, length);
   const saved = await repository.find(record.id);
   if (!saved) throw fileErrors.notFound();

@@ -3,12 +3,12 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { errors } from "@outpost/edge-kit/errors";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
-import { json } from "../../http/openapi";
-import { problem } from "../../http/problem-schema";
+import { json, problem } from "../../http/openapi";
 import { adminRoute } from "../auth";
+import { DeadLetters } from "./dead-letters";
 import { forgetFile } from "./file-cache";
-import { publishEvents } from "./file-outbox";
-import { FileRepository, outboxInsert } from "./file-repository";
+import { fileEvent, publishEvents } from "./file-outbox";
+import { FileRepository } from "./file-repository";
 import { DeadLetterSchema, FileStateCountsSchema } from "./files.schema";
 
 const DEAD_LETTER_PAGE = 100;
@@ -41,7 +41,7 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       c.header("Cache-Control", "private, no-store");
-      return c.json({ deadLetters: await new FileRepository(c.env.DB).deadLetters(DEAD_LETTER_PAGE) }, 200);
+      return c.json({ deadLetters: await new DeadLetters(c.env.DB).list(DEAD_LETTER_PAGE) }, 200);
     },
   );
 
@@ -66,32 +66,20 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const repository = new FileRepository(c.env.DB);
-      const letter = await repository.findDeadLetter(c.req.valid("param").messageId);
+      const deadLetters = new DeadLetters(c.env.DB);
+      const letter = await deadLetters.find(c.req.valid("param").messageId);
       if (!letter) throw errors.notFound("No such dead letter");
       const record = letter.fileId ? await repository.find(letter.fileId) : null;
       const now = new Date().toISOString();
       let retried = false;
       if (record && letter.event === "file.stored" && record.status === "failed") {
-        await c.env.DB.batch([
-          c.env.DB.prepare(
-            "UPDATE files SET status = 'stored', error = NULL, updated_at = ? WHERE id = ? AND status = 'failed'",
-          ).bind(now, record.id),
-          outboxInsert(
-            c.env.DB,
-            { type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: record.size },
-            now,
-          ),
-        ]);
+        await repository.retryAnalysis(record, now);
         await forgetFile(c.env, record.id).catch(() => {});
-        await publishEvents(
-          c.env,
-          [{ type: "file.stored", fileId: record.id, ownerId: record.ownerId, size: record.size }],
-          c.get("logger"),
-        );
+        await publishEvents(c.env, [fileEvent("file.stored", record)], c.get("logger"));
         retried = true;
       }
       // A letter about a file that is gone, or about an event with nothing left to do, is simply cleared.
-      await repository.deleteDeadLetter(letter.messageId);
+      await deadLetters.delete(letter.messageId);
       return c.json({ retried, fileId: letter.fileId }, 202);
     },
   );

@@ -2,6 +2,7 @@
 import { type AiProvider, AiProviderError } from "@outpost/edge-kit/ai";
 import type { Logger } from "@outpost/edge-kit/context";
 import type { MessageHandler, Outcome, QueueMessageLike } from "@outpost/edge-kit/queue";
+import { DeadLetters } from "./dead-letters";
 import { analyseFile, PermanentAnalysisError } from "./file-analysis";
 import { forgetFile } from "./file-cache";
 import { FileRepository } from "./file-repository";
@@ -9,7 +10,7 @@ import { FileSearch } from "./file-search";
 import type { FilesEnv } from "./file-upload";
 import { type FileEvent, FileEventSchema } from "./files.schema";
 
-export interface ConsumerDeps {
+interface ConsumerDeps {
   env: FilesEnv;
   provider: () => AiProvider;
   logger: Logger;
@@ -98,6 +99,7 @@ export async function handleDeadLetters(
   logger: Logger,
 ): Promise<void> {
   const repository = new FileRepository(env.DB);
+  const deadLetters = new DeadLetters(env.DB);
   for (const message of messages) {
     const parsed = FileEventSchema.safeParse(message.body);
     let body: string;
@@ -107,7 +109,7 @@ export async function handleDeadLetters(
       body = "(not serialisable)";
     }
     try {
-      await repository.recordDeadLetter({
+      await deadLetters.record({
         messageId: message.id,
         fileId: parsed.success ? parsed.data.fileId : null,
         event: parsed.success ? parsed.data.type : null,

@@ -10,10 +10,10 @@ export const MAX_PARTS = 10_000;
 export const DEFAULT_PART_BYTES = 8 * MIB;
 export const FILE_PAGE_MAX = 100;
 /** Names are sanitised and capped on the server; this only bounds what a request may carry. */
-export const MAX_NAME_INPUT = 2_048;
+const MAX_NAME_INPUT = 2_048;
 
-export const FILE_STATUSES = ["uploading", "stored", "analysing", "ready", "failed", "skipped"] as const;
-export const FileStatusSchema = z.enum(FILE_STATUSES);
+const FILE_STATUSES = ["uploading", "stored", "analysing", "ready", "failed", "skipped"] as const;
+const FileStatusSchema = z.enum(FILE_STATUSES);
 export type FileStatus = z.infer<typeof FileStatusSchema>;
 /** States a file leaves by itself; the UI keeps polling while a file is in one of them. */
 export const TRANSIENT_STATUSES: readonly FileStatus[] = ["uploading", "stored", "analysing"];

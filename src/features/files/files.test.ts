@@ -162,6 +162,8 @@ describe("reading files", () => {
     expect(second.files.map((f) => f.id)).toEqual([ids[0]]);
     expect(second.nextCursor).toBeNull();
     expect((await client.fetch("/api/files?cursor=not-a-cursor")).status).toBe(400);
+    const forged = btoa(JSON.stringify(["2999-01-01T00:00:00.000Z", "not-a-file-id"])).replace(/=+$/, "");
+    expect((await client.fetch(`/api/files?cursor=${forged}`)).status).toBe(400);
   });
 
   it("answers 404 to another user for metadata, content, deletion and links, with the cache cold and warm", async () => {

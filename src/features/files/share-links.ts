@@ -1,10 +1,71 @@
-// Share links: a URL signed with HMAC over (link, file, method, expiry), checked against D1 for revocation.
+// Share links: a URL signed with HMAC over (link, file, method, expiry), and their rows in D1 (checked for revocation).
 import { randomId } from "@outpost/edge-kit/crypto";
 import { createTokenSigner } from "@outpost/edge-kit/signing";
 import { fileErrors } from "./file-errors";
-import { type FileRecord, FileRepository } from "./file-repository";
+import type { FileRecord } from "./file-record";
+import { FileRepository } from "./file-repository";
 import { getFilesConfig, shareLinkSecret } from "./files.config";
 import type { ShareLinkView } from "./files.schema";
+
+interface LinkRow {
+  id: string;
+  file_id: string;
+  owner_id: string;
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+/** The share_links table. A link's URL is never stored, only what checks it. */
+export class ShareLinkStore {
+  readonly #db: D1Database;
+
+  constructor(db: D1Database) {
+    this.#db = db;
+  }
+
+  async insert(link: { id: string; fileId: string; ownerId: string; expiresAt: string; now: string }): Promise<void> {
+    await this.#db
+      .prepare(
+        "INSERT INTO share_links (id, file_id, owner_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
+      )
+      .bind(link.id, link.fileId, link.ownerId, link.expiresAt, link.now)
+      .run();
+  }
+
+  async find(id: string): Promise<LinkRow | null> {
+    return this.#db
+      .prepare("SELECT id, file_id, owner_id, expires_at, revoked_at, created_at FROM share_links WHERE id = ?")
+      .bind(id)
+      .first<LinkRow>();
+  }
+
+  /** The file's links, newest first, without URLs. */
+  async list(fileId: string): Promise<Omit<ShareLinkView, "url">[]> {
+    const rows = await this.#db
+      .prepare(
+        "SELECT id, file_id, expires_at, revoked_at, created_at FROM share_links WHERE file_id = ? ORDER BY created_at DESC LIMIT 100",
+      )
+      .bind(fileId)
+      .all<Omit<LinkRow, "owner_id">>();
+    return rows.results.map((row) => ({
+      id: row.id,
+      fileId: row.file_id,
+      expiresAt: row.expires_at,
+      revoked: row.revoked_at !== null,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Revokes at once (an earlier revocation time is kept); false when the link is not this file's. */
+  async revoke(fileId: string, linkId: string, now: string): Promise<boolean> {
+    const result = await this.#db
+      .prepare("UPDATE share_links SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND file_id = ?")
+      .bind(now, linkId, fileId)
+      .run();
+    return result.meta.changes === 1;
+  }
+}
 
 const signers = new Map<string, ReturnType<typeof createTokenSigner>>();
 
@@ -33,7 +94,7 @@ export async function createShareLink(
   const exp = Math.floor(now.getTime() / 1000) + expiresInSeconds;
   const token = await signerFor(env).sign({ l: id, f: record.id, m: "GET", exp });
   const expiresAt = new Date(exp * 1000).toISOString();
-  await new FileRepository(env.DB).insertLink({
+  await new ShareLinkStore(env.DB).insert({
     id,
     fileId: record.id,
     ownerId: record.ownerId,
@@ -72,12 +133,11 @@ export async function resolveShareToken(
   ) {
     throw fileErrors.linkRefused("This link is not valid");
   }
-  const repository = new FileRepository(env.DB);
-  const link = await repository.findLink(linkId);
+  const link = await new ShareLinkStore(env.DB).find(linkId);
   if (!link || link.file_id !== fileId) throw fileErrors.linkRefused("This link is not valid");
   if (link.revoked_at !== null) throw fileErrors.linkRefused("This link was revoked");
   if (Date.parse(link.expires_at) <= Date.now()) throw fileErrors.linkRefused("This link has expired");
-  const record = await repository.find(fileId);
+  const record = await new FileRepository(env.DB).find(fileId);
   if (!record || record.status === "deleting") throw fileErrors.linkRefused("The file is no longer shared");
   return record;
 }

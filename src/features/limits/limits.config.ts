@@ -1,8 +1,8 @@
 // Rate-limit policies: built-in defaults overridden by the RATE_LIMITS var, never taken from a request.
 
+import { defineConfig } from "@outpost/edge-kit/config";
 import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "@outpost/edge-kit/pacing";
 import { z } from "zod";
-import { ConfigError } from "../../config";
 
 const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -42,7 +42,31 @@ const OverridesSchema = z.strictObject({
   assistant: PolicySchema.optional(),
 } satisfies Record<PolicyName, unknown>);
 
-let memo: { raw: string; policies: RatePolicies } | undefined;
+const LimitsConfigSchema = z
+  .object({
+    RATE_LIMITS: z
+      .string()
+      .optional()
+      .transform((raw, ctx): unknown => {
+        const text = raw?.trim() ?? "";
+        if (text === "") return {};
+        try {
+          return JSON.parse(text);
+        } catch {
+          ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(OverridesSchema),
+  })
+  .transform(({ RATE_LIMITS }): RatePolicies => {
+    const policies: Record<PolicyName, RatePolicy> = { ...DEFAULT_POLICIES };
+    for (const name of POLICY_NAMES) {
+      const override = RATE_LIMITS[name];
+      if (override) policies[name] = override;
+    }
+    return policies;
+  });
 
 /**
  * The policies for this deployment. RATE_LIMITS is optional JSON such as
@@ -52,33 +76,4 @@ let memo: { raw: string; policies: RatePolicies } | undefined;
  * @example
  * getRatePolicies(c.env).api; // { limit: 600, periodMs: 60_000 }
  */
-export function getRatePolicies(env: { RATE_LIMITS?: string }): RatePolicies {
-  const raw = env.RATE_LIMITS?.trim() ?? "";
-  if (memo?.raw === raw) return memo.policies;
-  const policies = parse(raw);
-  memo = { raw, policies };
-  return policies;
-}
-
-function parse(raw: string): RatePolicies {
-  if (raw === "") return DEFAULT_POLICIES;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new ConfigError("Invalid configuration in wrangler.jsonc vars: RATE_LIMITS is not valid JSON");
-  }
-  const parsed = OverridesSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${["RATE_LIMITS", ...issue.path].join(".")}: ${issue.message}`,
-    );
-    throw new ConfigError(`Invalid configuration in wrangler.jsonc vars: ${problems.join("; ")}`);
-  }
-  const policies: Record<PolicyName, RatePolicy> = { ...DEFAULT_POLICIES };
-  for (const name of POLICY_NAMES) {
-    const override = parsed.data[name];
-    if (override) policies[name] = override;
-  }
-  return policies;
-}
+export const getRatePolicies: (env: { RATE_LIMITS?: string }) => RatePolicies = defineConfig(LimitsConfigSchema);

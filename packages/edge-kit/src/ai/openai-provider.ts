@@ -1,5 +1,6 @@
 // Any OpenAI-compatible endpoint (base URL, model and key from configuration): streamed chat, summaries, embeddings.
 import { type AiProvider, AiProviderError, type ChatMessage } from "./ai-provider";
+import { streamUnlessAborted } from "./internal/abortable-stream";
 import { field, nonEmptyText, parseVector } from "./internal/model-output";
 import { sseDeltas } from "./sse-data";
 import { topKeywords, truncateText } from "./text-statistics";
@@ -86,20 +87,18 @@ export function createOpenAiProvider(options: OpenAiOptions): AiProvider {
     generative: true,
     async *streamText(input) {
       const signal = input.signal;
-      if (signal?.aborted) return;
       const body = { model: options.model, messages: input.messages, max_tokens: input.maxTokens, stream: true };
-      let response: Response;
-      try {
-        response = await post("/chat/completions", body, signal);
-      } catch (error) {
-        if (signal?.aborted) return;
-        throw error;
-      }
-      if (!response.body) throw new AiProviderError("/chat/completions answered without a body", "invalid-output");
-      yield* sseDeltas(response.body, signal, (event) => {
-        const choices = field(event, "choices");
-        return Array.isArray(choices) ? field(field(choices[0], "delta"), "content") : undefined;
-      });
+      yield* streamUnlessAborted(
+        signal,
+        () => post("/chat/completions", body, signal),
+        (response) => {
+          if (!response.body) throw new AiProviderError("/chat/completions answered without a body", "invalid-output");
+          return sseDeltas(response.body, signal, (event) => {
+            const choices = field(event, "choices");
+            return Array.isArray(choices) ? field(field(choices[0], "delta"), "content") : undefined;
+          });
+        },
+      );
     },
     async summarize(text, summaryOptions = {}) {
       const input = truncateText(text, OPENAI_SUMMARY_INPUT_CHARS);

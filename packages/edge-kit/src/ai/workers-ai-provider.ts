@@ -1,5 +1,6 @@
 // Workers AI through the AI binding: streamed chat, summaries, image labels and embeddings, all validated.
 import { type AiBinding, type AiProvider, AiProviderError } from "./ai-provider";
+import { streamUnlessAborted } from "./internal/abortable-stream";
 import { field, nonEmptyText, parseImageLabels, parseVectors } from "./internal/model-output";
 import { sseDeltas } from "./sse-data";
 import { topKeywords, truncateText } from "./text-statistics";
@@ -57,20 +58,15 @@ export function createWorkersAiProvider(ai: AiBinding, models: Partial<WorkersAi
     generative: true,
     async *streamText(input) {
       const signal = input.signal;
-      if (signal?.aborted) return;
-      let stream: unknown;
-      try {
-        // The binding takes a signal too, so an abort also stops the upstream request.
-        const inputs = { messages: input.messages, max_tokens: input.maxTokens, stream: true };
-        stream = await run(ai, model.text, inputs, signal ? { signal } : undefined);
-      } catch (error) {
-        if (signal?.aborted) return;
-        throw error;
-      }
-      if (!(stream instanceof ReadableStream)) {
-        throw new AiProviderError(`Workers AI model ${model.text} did not stream`, "invalid-output");
-      }
-      yield* sseDeltas(stream as ReadableStream<Uint8Array>, signal, (event) => field(event, "response"));
+      const inputs = { messages: input.messages, max_tokens: input.maxTokens, stream: true };
+      // The binding takes a signal too, so an abort also stops the upstream request.
+      const open = () => run(ai, model.text, inputs, signal ? { signal } : undefined);
+      yield* streamUnlessAborted(signal, open, (stream) => {
+        if (!(stream instanceof ReadableStream)) {
+          throw new AiProviderError(`Workers AI model ${model.text} did not stream`, "invalid-output");
+        }
+        return sseDeltas(stream as ReadableStream<Uint8Array>, signal, (event) => field(event, "response"));
+      });
     },
     async summarize(text) {
       const input = truncateText(text, SUMMARY_INPUT_CHARS);

@@ -48,6 +48,29 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Starts a load of "k" that stays in flight, makes `change` while it does, then checks that a later caller
+ * loads `after` itself instead of joining that load, and that the first caller still gets `before`.
+ */
+async function expectLaterCallerLoadsAfresh(
+  cache: CacheService,
+  change: () => Promise<unknown>,
+  values: { before: string; after: string },
+): Promise<void> {
+  const slow = deferred<string>();
+  const inFlight = cache.getOrSet("k", () => slow.promise);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await change();
+  expect(
+    await within(
+      1_000,
+      cache.getOrSet("k", async () => values.after),
+    ),
+  ).toBe(values.after);
+  slow.resolve(values.before);
+  expect(await inFlight).toBe(values.before);
+}
+
 const ttlsOf = (recording: ReturnType<typeof recordKv>) =>
   recording.calls
     .filter((call) => call.op === "put")
@@ -195,18 +218,7 @@ describe("CacheService.getOrSet", () => {
 
   it("invalidate(key) also stops later callers from joining a load of that key already in flight", async () => {
     const { cache } = service({ singleFlightWaitMs: 60_000 });
-    const slow = deferred<string>();
-    const inFlight = cache.getOrSet("k", () => slow.promise);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await cache.invalidate("k");
-    expect(
-      await within(
-        1_000,
-        cache.getOrSet("k", async () => "after"),
-      ),
-    ).toBe("after");
-    slow.resolve("before");
-    expect(await inFlight).toBe("before");
+    await expectLaterCallerLoadsAfresh(cache, () => cache.invalidate("k"), { before: "before", after: "after" });
   });
 
   it("invalidate(key) forgets that key only", async () => {
@@ -348,19 +360,11 @@ describe("CacheService.invalidateAll", () => {
 
   it("keeps a load that started before the bump away from later callers and out of the new version", async () => {
     const { cache } = service({ singleFlightWaitMs: 60_000 });
-    const slow = deferred<string>();
-    const inFlight = cache.getOrSet("k", () => slow.promise);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await cache.invalidateAll();
     // A caller after the bump does not join the old load, even while it is still running.
-    expect(
-      await within(
-        1_000,
-        cache.getOrSet("k", async () => "read after the change"),
-      ),
-    ).toBe("read after the change");
-    slow.resolve("read before the change");
-    expect(await inFlight).toBe("read before the change");
+    await expectLaterCallerLoadsAfresh(cache, () => cache.invalidateAll(), {
+      before: "read before the change",
+      after: "read after the change",
+    });
     // The old load finished last, but it wrote under the old version.
     expect(await cache.getOrSet("k", async () => "unused")).toBe("read after the change");
   });

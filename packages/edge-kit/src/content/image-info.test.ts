@@ -66,13 +66,12 @@ function bmp(width: number, height: number): Uint8Array {
   );
 }
 
+/** SOI, then a 16-byte APP0 JFIF segment ending in `fields`: version, density unit and values, thumbnail size. */
+const jfifStart = (fields: readonly number[]) => bytes(0xff, 0xd8, [0xff, 0xe0, 0x00, 0x10], "JFIF\0", fields);
+
 /** A 1×1 progressive JPEG: SOI, APP0 (JFIF), DQT whose 64 values are all 0xFF, SOF2, DHT, SOS. */
 const JPEG_1X1 = bytes(
-  0xff,
-  0xd8,
-  [0xff, 0xe0, 0x00, 0x10],
-  "JFIF\0",
-  [1, 1, 1, 0, 0x48, 0, 0x48, 0, 0],
+  jfifStart([1, 1, 1, 0, 0x48, 0, 0x48, 0, 0]),
   [0xff, 0xdb, 0x00, 0x43, 0x00],
   new Array<number>(64).fill(0xff),
   [0xff, 0xc2, 0x00, 0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00],
@@ -83,11 +82,7 @@ const JPEG_1X1 = bytes(
 
 /** A baseline JPEG header: SOI, APP0 (16 bytes), SOF0 declaring 480 rows of 640 pixels, 3 components. */
 const JPEG_640X480 = bytes(
-  0xff,
-  0xd8,
-  [0xff, 0xe0, 0x00, 0x10],
-  "JFIF\0",
-  [1, 1, 0, 0, 1, 0, 1, 0, 0],
+  jfifStart([1, 1, 0, 0, 1, 0, 1, 0, 0]),
   [0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03],
   [1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1],
 );

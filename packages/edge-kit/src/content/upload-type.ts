@@ -8,43 +8,22 @@ export const SNIFF_BYTES = 4096;
 const TEXT_REFINEMENTS = new Set(["text/plain", "text/markdown", "text/csv", "application/json"]);
 /** Stored types whose bytes are UTF-8 text (served with a charset; read as text by analysis). */
 const TEXT_TYPES = new Set([...TEXT_REFINEMENTS, "text/html", "application/xml"]);
+/** Raster images: browsers render them without running anything. */
+const RASTER_IMAGES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/avif"];
+/** Audio and video that browsers play natively (QuickTime is accepted but not among them). */
+const PLAYABLE_MEDIA = ["video/mp4", "video/webm", "audio/mpeg", "audio/wav", "audio/ogg"];
 const ALLOWED = new Set([
   ...TEXT_TYPES,
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-  "image/bmp",
-  "image/avif",
+  ...RASTER_IMAGES,
   "image/svg+xml",
   "application/pdf",
   "application/zip",
   "application/gzip",
-  "video/mp4",
-  "video/webm",
+  ...PLAYABLE_MEDIA,
   "video/quicktime",
-  "audio/mpeg",
-  "audio/wav",
-  "audio/ogg",
 ]);
 /** Rendered by the browser without running script from our origin. Never HTML, SVG, XML, PDF or archives. */
-const INLINE = new Set([
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-  "image/bmp",
-  "image/avif",
-  "text/plain",
-  "text/markdown",
-  "text/csv",
-  "application/json",
-  "video/mp4",
-  "video/webm",
-  "audio/mpeg",
-  "audio/wav",
-  "audio/ogg",
-]);
+const INLINE = new Set([...RASTER_IMAGES, ...TEXT_REFINEMENTS, ...PLAYABLE_MEDIA]);
 /**
  * Non-standard names browsers and operating systems declare for the same formats (Windows sends
  * application/x-zip-compressed for .zip, many send audio/x-wav or image/jpg); each maps to the name the

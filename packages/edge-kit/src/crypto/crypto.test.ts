@@ -1,17 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  fromBase64Url,
-  hashPassword,
-  MAX_PBKDF2_ITERATIONS,
-  needsRehash,
-  PASSWORD_ITERATIONS,
-  randomId,
-  randomToken,
-  sha256Hex,
-  toBase64Url,
-  verifyPassword,
-} from ".";
+import { sha256Hex } from "./digest";
+import { fromBase64Url, toBase64Url } from "./encoding";
+import { hashPassword, MAX_PBKDF2_ITERATIONS, needsRehash, PASSWORD_ITERATIONS, verifyPassword } from "./password";
+import { randomId, randomToken } from "./random";
 
 describe("PBKDF2 parameters", () => {
   it("stay within the production runtime's cap of 100 000 iterations (local workerd does not enforce it)", async () => {

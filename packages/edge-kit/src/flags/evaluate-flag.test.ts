@@ -3,47 +3,35 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateFlag, type Flag, ROLLOUT_BUCKETS, rolloutBucket } from ".";
 import { chiSquarePValue, chiSquareUniform } from "./test-support/chi-square";
-
-const flag = (overrides: Partial<Flag> = {}): Flag => ({
-  name: "new-editor",
-  description: "",
-  enabled: true,
-  rolloutPercentage: 0,
-  allowList: [],
-  killSwitch: false,
-  salt: "00112233445566778899aabbccddeeff",
-  updatedAt: "2026-11-22T00:00:00.000Z",
-  updatedBy: "admin",
-  ...overrides,
-});
+import { storedFlag } from "./test-support/flag-fixture";
 
 describe("evaluateFlag", () => {
   it("lets the allow-list win over a 0 % rollout", async () => {
-    const listed = flag({ allowList: ["alice"] });
+    const listed = storedFlag({ allowList: ["alice"] });
     expect(await evaluateFlag(listed, { id: "alice" })).toEqual({ on: true, reason: "allow-list" });
     expect(await evaluateFlag(listed, { id: "bob" })).toEqual({ on: false, reason: "outside-rollout" });
   });
 
   it("lets the kill switch beat the allow-list and a 100 % rollout", async () => {
-    const killed = flag({ allowList: ["alice"], rolloutPercentage: 100, killSwitch: true });
+    const killed = storedFlag({ allowList: ["alice"], rolloutPercentage: 100, killSwitch: true });
     expect(await evaluateFlag(killed, { id: "alice" })).toEqual({ on: false, reason: "kill-switch" });
     expect(await evaluateFlag(killed, { id: "bob" })).toEqual({ on: false, reason: "kill-switch" });
     expect(await evaluateFlag(killed, null)).toEqual({ on: false, reason: "kill-switch" });
   });
 
   it("turns a disabled flag off for everyone, allow-listed users included", async () => {
-    const disabled = flag({ enabled: false, allowList: ["alice"], rolloutPercentage: 100 });
+    const disabled = storedFlag({ enabled: false, allowList: ["alice"], rolloutPercentage: 100 });
     expect(await evaluateFlag(disabled, { id: "alice" })).toEqual({ on: false, reason: "disabled" });
     expect(await evaluateFlag(disabled, { id: "bob" })).toEqual({ on: false, reason: "disabled" });
   });
 
   it("keeps anonymous callers out of a partial rollout: off at 99 %, on at 100 %", async () => {
-    expect(await evaluateFlag(flag({ rolloutPercentage: 99 }), null)).toEqual({ on: false, reason: "anonymous" });
-    expect(await evaluateFlag(flag({ rolloutPercentage: 100 }), null)).toEqual({ on: true, reason: "rollout" });
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 99 }), null)).toEqual({ on: false, reason: "anonymous" });
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 100 }), null)).toEqual({ on: true, reason: "rollout" });
   });
 
   it("treats an empty user id as anonymous, so it is neither allow-listed nor bucketed", async () => {
-    expect(await evaluateFlag(flag({ rolloutPercentage: 99, allowList: ["a"] }), { id: "" })).toEqual({
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 99, allowList: ["a"] }), { id: "" })).toEqual({
       on: false,
       reason: "anonymous",
     });
@@ -56,13 +44,13 @@ describe("evaluateFlag", () => {
   it("puts a user in the rollout exactly when their bucket is below percentage × 100", async () => {
     // Pinned: SHA-256("new-editor:00112233445566778899aabbccddeeff:user-42") starts 1be7bb84 → 468 171 652
     // → bucket 1652. A change here would reshuffle every user of every rollout in production.
-    expect(await rolloutBucket(flag(), "user-42")).toBe(1652);
-    expect(await rolloutBucket(flag({ salt: "ffeeddccbbaa99887766554433221100" }), "user-42")).toBe(6364);
-    expect(await evaluateFlag(flag({ rolloutPercentage: 16 }), { id: "user-42" })).toEqual({
+    expect(await rolloutBucket(storedFlag(), "user-42")).toBe(1652);
+    expect(await rolloutBucket(storedFlag({ salt: "ffeeddccbbaa99887766554433221100" }), "user-42")).toBe(6364);
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 16 }), { id: "user-42" })).toEqual({
       on: false,
       reason: "outside-rollout",
     });
-    expect(await evaluateFlag(flag({ rolloutPercentage: 17 }), { id: "user-42" })).toEqual({
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 17 }), { id: "user-42" })).toEqual({
       on: true,
       reason: "rollout",
     });
@@ -84,7 +72,7 @@ describe("evaluateFlag", () => {
         async (shape, userId, a, b) => {
           const [low, high] = a <= b ? [a, b] : [b, a];
           const at = (rolloutPercentage: number, killSwitch = false) =>
-            evaluateFlag(flag({ ...shape, rolloutPercentage, killSwitch }), { id: userId });
+            evaluateFlag(storedFlag({ ...shape, rolloutPercentage, killSwitch }), { id: userId });
           const [lower, higher, killed] = await Promise.all([at(low), at(high), at(high, true)]);
           if (lower.on) expect(higher.on).toBe(true);
           expect(killed).toEqual({ on: false, reason: "kill-switch" });
@@ -113,14 +101,14 @@ describe("rollout over 100 000 synthetic users", () => {
   const decisions = (target: Flag) => inChunks(async (id) => (await evaluateFlag(target, { id })).on);
 
   it("turns a 30 % flag on for 30 % ± 1 point of users", async () => {
-    const on = (await decisions(flag({ rolloutPercentage: 30 }))).filter(Boolean).length;
+    const on = (await decisions(storedFlag({ rolloutPercentage: 30 }))).filter(Boolean).length;
     const share = on / USERS;
     console.log(`flags: 30% rollout → ${on} of ${USERS} users on (${(share * 100).toFixed(2)}%)`);
     expect(Math.abs(share - 0.3)).toBeLessThanOrEqual(0.01);
   });
 
   it("spreads users uniformly over the buckets (chi-square, 100 cells of 100 buckets)", async () => {
-    const buckets = await inChunks((id) => rolloutBucket(flag(), id));
+    const buckets = await inChunks((id) => rolloutBucket(storedFlag(), id));
     const cells = new Array<number>(100).fill(0);
     for (const bucket of buckets) {
       const cell = Math.floor(bucket / 100);
@@ -135,8 +123,8 @@ describe("rollout over 100 000 synthetic users", () => {
   });
 
   it("keeps two 10 % flags independent: they overlap on about 1 % of users, not 10 %", async () => {
-    const a = await decisions(flag({ name: "alpha", salt: "3f1c9a7e2b5d4c6e", rolloutPercentage: 10 }));
-    const b = await decisions(flag({ name: "beta", salt: "8d02e4c6a1b3f597", rolloutPercentage: 10 }));
+    const a = await decisions(storedFlag({ name: "alpha", salt: "3f1c9a7e2b5d4c6e", rolloutPercentage: 10 }));
+    const b = await decisions(storedFlag({ name: "beta", salt: "8d02e4c6a1b3f597", rolloutPercentage: 10 }));
     const both = a.filter((on, i) => on && b[i]).length;
     const overlap = both / USERS;
     console.log(
@@ -149,9 +137,9 @@ describe("rollout over 100 000 synthetic users", () => {
 
   it("turns no user off when the percentage rises 10 → 20 → 50", async () => {
     const [at10, at20, at50] = [
-      await decisions(flag({ rolloutPercentage: 10 })),
-      await decisions(flag({ rolloutPercentage: 20 })),
-      await decisions(flag({ rolloutPercentage: 50 })),
+      await decisions(storedFlag({ rolloutPercentage: 10 })),
+      await decisions(storedFlag({ rolloutPercentage: 20 })),
+      await decisions(storedFlag({ rolloutPercentage: 50 })),
     ];
     let violations = 0;
     for (let i = 0; i < USERS; i++) {

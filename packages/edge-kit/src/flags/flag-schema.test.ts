@@ -1,19 +1,10 @@
 // Flag schemas: what an admin may send, what a stored flag must look like, and the 8 KiB size cap.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Flag, FlagInputSchema, FlagNameSchema, FlagSchema, isWithinFlagSizeLimit, MAX_FLAG_BYTES } from ".";
+import { FlagInputSchema, FlagNameSchema, FlagSchema, isWithinFlagSizeLimit, MAX_FLAG_BYTES } from ".";
+import { storedFlag } from "./test-support/flag-fixture";
 
-const stored: Flag = {
-  name: "new-editor",
-  description: "",
-  enabled: true,
-  rolloutPercentage: 30,
-  allowList: [],
-  killSwitch: false,
-  salt: "00112233445566778899aabbccddeeff",
-  updatedAt: "2026-11-22T00:00:00.000Z",
-  updatedBy: "admin",
-};
+const stored = storedFlag({ rolloutPercentage: 30 });
 
 describe("FlagInputSchema", () => {
   it("accepts the two required fields and fills in the rest", () => {

@@ -2,23 +2,19 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Flag, FlagStore } from ".";
+import { storedFlag } from "./test-support/flag-fixture";
 import { spyKv } from "./test-support/kv-spy";
 
 const FLAGS = 2_500;
 const names = Array.from({ length: FLAGS }, (_, i) => `bulk-${String(i).padStart(4, "0")}`);
 
 function definition(name: string, i: number): Flag {
-  return {
+  return storedFlag({
     name,
-    description: "",
-    enabled: true,
     rolloutPercentage: i % 2 === 0 ? 100 : 0,
-    allowList: [],
-    killSwitch: false,
     salt: `${i.toString(16).padStart(4, "0")}aabbccddeeff0011`,
-    updatedAt: "2026-11-22T00:00:00.000Z",
     updatedBy: "seed",
-  };
+  });
 }
 
 // Written straight to KV, without list metadata, as an older writer or a bulk import would: every value

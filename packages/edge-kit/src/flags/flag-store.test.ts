@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Flag, FlagInputSchema, FlagStore, type FlagWrite } from ".";
+import { storedFlag } from "./test-support/flag-fixture";
 import { spyKv } from "./test-support/kv-spy";
 
 const ACTOR = "admin-1";
@@ -27,17 +28,15 @@ describe("FlagStore.put", () => {
   it("stores a valid flag with its defaults, a server-made salt, the time and the actor", async () => {
     const store = new FlagStore(env.CONFIG, { now: () => Date.parse("2026-11-22T10:00:00.000Z") });
     const flag = written(await store.put("new-editor", { enabled: true, rolloutPercentage: 30 }, ACTOR));
-    expect(flag).toEqual({
-      name: "new-editor",
-      description: "",
-      enabled: true,
-      rolloutPercentage: 30,
-      allowList: [],
-      killSwitch: false,
-      salt: expect.stringMatching(/^[0-9a-f]{32}$/),
-      updatedAt: "2026-11-22T10:00:00.000Z",
-      updatedBy: ACTOR,
-    });
+    // The fixture holds the input schema's defaults: no description, an empty allow-list, no kill switch.
+    expect(flag).toEqual(
+      storedFlag({
+        rolloutPercentage: 30,
+        salt: expect.stringMatching(/^[0-9a-f]{32}$/),
+        updatedAt: "2026-11-22T10:00:00.000Z",
+        updatedBy: ACTOR,
+      }),
+    );
     expect(await env.CONFIG.get("flag:new-editor", "json")).toEqual(flag);
     expect(await store.get("new-editor")).toEqual({ ok: true, flag });
   });
@@ -191,33 +190,9 @@ describe("corrupt stored values", () => {
     ["a JSON array", "[1,2,3]"],
     [
       "a flag with an unknown key",
-      JSON.stringify({
-        name: "corrupt-4",
-        description: "",
-        enabled: true,
-        rolloutPercentage: 100,
-        allowList: [],
-        killSwitch: false,
-        salt: "00112233445566778899aabbccddeeff",
-        updatedAt: "2026-11-22T00:00:00.000Z",
-        updatedBy: "admin",
-        extra: true,
-      }),
+      JSON.stringify({ ...storedFlag({ name: "corrupt-4", rolloutPercentage: 100 }), extra: true }),
     ],
-    [
-      "another flag's definition",
-      JSON.stringify({
-        name: "someone-else",
-        description: "",
-        enabled: true,
-        rolloutPercentage: 100,
-        allowList: [],
-        killSwitch: false,
-        salt: "00112233445566778899aabbccddeeff",
-        updatedAt: "2026-11-22T00:00:00.000Z",
-        updatedBy: "admin",
-      }),
-    ],
+    ["another flag's definition", JSON.stringify(storedFlag({ name: "someone-else", rolloutPercentage: 100 }))],
   ];
 
   it.each(corruptValues.map(([label, value], i) => [label, value, `corrupt-${i}`]))(
