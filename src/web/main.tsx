@@ -2,7 +2,13 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
-import "./styles.css";
+// The style sheets by area, in cascade order: later sheets win ties of equal specificity, so keep this order.
+import "./styles/base.css";
+import "./styles/controls.css";
+import "./styles/rooms.css";
+import "./styles/files.css";
+import "./styles/assistant.css";
+import "./styles/admin.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -34,13 +34,12 @@ function groupMetrics(raw: Record<string, number>): Metrics {
 
 export function createAdminRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["admin"];
 
   router.openapi(
     adminRoute({
       method: "get",
       path: "/api/admin/metrics",
-      tags,
+      tags: ["admin"],
       summary: "Cache hit ratios, rate-limit refusals, requests by route and status (admin)",
       responses: { 200: json(MetricsSchema, "Counters since the Metrics object was created") },
     }),
@@ -55,7 +54,7 @@ export function createAdminRoutes(): OpenAPIHono<AppEnv> {
     adminRoute({
       method: "delete",
       path: "/api/admin/cache/{namespace}",
-      tags,
+      tags: ["admin"],
       summary: "Invalidate a whole cache namespace with one write (admin)",
       request: { params: z.object({ namespace: CacheNamespaceParamSchema }) },
       responses: {

@@ -5,7 +5,7 @@ import type { Lanes, SubrequestBudget, TokenBucketQueue } from "@outpost/edge-ki
 import { FileSearch } from "../files";
 import { linkPreview, linksIn } from "../previews";
 import { RoomDirectory } from "../rooms";
-import { ROOM_NAME } from "../rooms/rooms.schema";
+import { type ChatMessage, ROOM_NAME } from "../rooms/rooms.schema";
 import type { Citation } from "./assistant.schema";
 
 /** A retrieved passage; becomes a citation when it is used. */
@@ -68,21 +68,24 @@ const searchMessages: Tool = {
       rooms.map(async (room) => {
         const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
         const messages = await call(ctx, "rooms", `ChatRoom ${room}`, () => stub.search(terms, 5));
-        return messages.map(
-          (m): Passage => ({
-            kind: "message",
-            source: room,
-            title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
-            excerpt: m.text.slice(0, 500),
-            href: `/rooms/${room}#m${m.id}`,
-            score: scoreText(m.text, terms) + 0.5,
-          }),
-        );
+        return messages.map((m) => messagePassage(room, m, terms, 0.5));
       }),
     );
     return found.flat();
   },
 };
+
+/** A room message as a passage: `bonus` ranks a found message (search) above one merely read (read_room). */
+function messagePassage(room: string, m: ChatMessage, terms: string[], bonus: number): Passage {
+  return {
+    kind: "message",
+    source: room,
+    title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
+    excerpt: m.text.slice(0, 500),
+    href: `/rooms/${room}#m${m.id}`,
+    score: scoreText(m.text, terms) + bonus,
+  };
+}
 
 const searchFiles: Tool = {
   name: "search_files",
@@ -121,16 +124,7 @@ const readRoom: Tool = {
     const stub = ctx.env.CHAT_ROOM.get(ctx.env.CHAT_ROOM.idFromName(room));
     const page = await call(ctx, "rooms", `ChatRoom ${room}`, () => stub.history(undefined, 20));
     const terms = searchTerms(ctx.question);
-    return page.messages.map(
-      (m): Passage => ({
-        kind: "message",
-        source: room,
-        title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
-        excerpt: m.text.slice(0, 500),
-        href: `/rooms/${room}#m${m.id}`,
-        score: scoreText(m.text, terms) + 0.25,
-      }),
-    );
+    return page.messages.map((m) => messagePassage(room, m, terms, 0.25));
   },
 };
 

@@ -182,13 +182,12 @@ async function assertEnabled(c: Context<AppEnv>, userId: string): Promise<void> 
 
 export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["assistant"];
 
   router.openapi(
     userRoute({
       method: "post",
       path: "/api/assistant/chat",
-      tags,
+      tags: ["assistant"],
       summary:
         "Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error",
       request: { body: { content: { "application/json": { schema: ChatRequestSchema } }, required: true } },
@@ -242,7 +241,7 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/assistant/conversations",
-      tags,
+      tags: ["assistant"],
       summary: "My past conversations, most recent first",
       responses: {
         200: json(z.object({ conversations: z.array(ConversationSchema) }), "Conversations"),
@@ -260,7 +259,7 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/assistant/conversations/{id}",
-      tags,
+      tags: ["assistant"],
       summary: "One of my conversations, message by message, with citations",
       request: {
         params: z.object({

@@ -256,14 +256,20 @@ describe("bad requests", () => {
   });
 });
 
+/** Ada asks "When is the launch?" with the Workers AI double in `mode`; `vars` adds to the overrides. */
+async function askWorkersAi(
+  mode: "ok" | "fail-mid" | "hang",
+  options: { vars?: Record<string, string>; stopWhen?: (events: Event[]) => boolean } = {},
+) {
+  const ai = workersAi(mode);
+  const overrides = { AI_PROVIDER: "workers-ai", AI: ai.binding, ...options.vars };
+  const result = await ask(ada.client, { message: "When is the launch?" }, { overrides, stopWhen: options.stopWhen });
+  return { ai, ...result };
+}
+
 describe("with Workers AI (test double)", () => {
   it("streams the model's deltas, with the passages as data in the prompt", async () => {
-    const ai = workersAi("ok");
-    const { events } = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      { overrides: { AI_PROVIDER: "workers-ai", AI: ai.binding } },
-    );
+    const { ai, events } = await askWorkersAi("ok");
     expect(
       events
         .filter((e) => e.event === "content")
@@ -274,12 +280,7 @@ describe("with Workers AI (test double)", () => {
   });
 
   it("ends with an error event, never done, when the model fails mid-answer", async () => {
-    const ai = workersAi("fail-mid");
-    const { events } = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      { overrides: { AI_PROVIDER: "workers-ai", AI: ai.binding } },
-    );
+    const { events } = await askWorkersAi("fail-mid");
     expect(events.filter((e) => e.event === "content").length).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({
       event: "error",
@@ -290,15 +291,7 @@ describe("with Workers AI (test double)", () => {
   });
 
   it("cancels the model's stream within one event when the client disconnects mid-answer, and stores it as stopped", async () => {
-    const ai = workersAi("hang");
-    const { events } = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      {
-        overrides: { AI_PROVIDER: "workers-ai", AI: ai.binding },
-        stopWhen: (seen) => seen.some((e) => e.event === "content"),
-      },
-    );
+    const { ai, events } = await askWorkersAi("hang", { stopWhen: (seen) => seen.some((e) => e.event === "content") });
     expect(events.filter((e) => e.event === "content").length).toBeGreaterThan(0);
     expect(events.some((e) => e.event === "done" || e.event === "error")).toBe(false);
     // waitOnExecutionContext returned: the producer finished, which it can only do once the hanging
@@ -334,26 +327,14 @@ describe("AssistantEventSchema", () => {
   });
 
   it("parses every event with Workers AI: an answer, a failure mid-answer, a failed tool and a budget error", async () => {
-    const ok = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("ok").binding } },
-    );
+    const ok = await askWorkersAi("ok");
     expect(ok.events.at(-1)?.event).toBe("done");
     expectEveryEventParses(ok.events);
-    const failed = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("fail-mid").binding } },
-    );
+    const failed = await askWorkersAi("fail-mid");
     expect(failed.events.at(-1)).toMatchObject({ event: "error", data: { code: "provider-failed" } });
     expectEveryEventParses(failed.events);
     // A budget of one subrequest: one of the two searches fails, then the model cannot be called.
-    const starved = await ask(
-      ada.client,
-      { message: "When is the launch?" },
-      { overrides: { AI_PROVIDER: "workers-ai", AI: workersAi("ok").binding, SUBREQUEST_BUDGET: "1" } },
-    );
+    const starved = await askWorkersAi("ok", { vars: { SUBREQUEST_BUDGET: "1" } });
     expect(starved.events).toContainEqual(
       expect.objectContaining({
         event: "tool",

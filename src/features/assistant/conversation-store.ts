@@ -6,24 +6,20 @@ import { type Citation, CitationSchema } from "./assistant.schema";
 const CitationsSchema = z.array(CitationSchema);
 
 export class ConversationStore {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   /** The caller's conversation, or a new one titled after the first question. */
   async open(ownerId: string, id: string | undefined, question: string): Promise<string | null> {
     const now = new Date().toISOString();
     if (id) {
-      const row = await this.#db
+      const row = await this.db
         .prepare("SELECT id FROM assistant_conversations WHERE id = ? AND owner_id = ?")
         .bind(id, ownerId)
         .first<{ id: string }>();
       return row ? row.id : null;
     }
     const created = randomId();
-    await this.#db
+    await this.db
       .prepare(
         "INSERT INTO assistant_conversations (id, owner_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
       )
@@ -42,9 +38,9 @@ export class ConversationStore {
     }[],
   ): Promise<void> {
     const now = new Date().toISOString();
-    await this.#db.batch([
+    await this.db.batch([
       ...messages.map((m) =>
-        this.#db
+        this.db
           .prepare(
             "INSERT INTO assistant_messages (conversation_id, role, content, citations, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
           )
@@ -57,12 +53,12 @@ export class ConversationStore {
             now,
           ),
       ),
-      this.#db.prepare("UPDATE assistant_conversations SET updated_at = ? WHERE id = ?").bind(now, conversationId),
+      this.db.prepare("UPDATE assistant_conversations SET updated_at = ? WHERE id = ?").bind(now, conversationId),
     ]);
   }
 
   async list(ownerId: string, limit = 50) {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         "SELECT id, title, created_at, updated_at FROM assistant_conversations WHERE owner_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?",
       )
@@ -72,12 +68,12 @@ export class ConversationStore {
   }
 
   async messages(ownerId: string, id: string) {
-    const owned = await this.#db
+    const owned = await this.db
       .prepare("SELECT id FROM assistant_conversations WHERE id = ? AND owner_id = ?")
       .bind(id, ownerId)
       .first();
     if (!owned) return null;
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         "SELECT role, content, citations, status, created_at FROM assistant_messages WHERE conversation_id = ? ORDER BY id LIMIT 500",
       )

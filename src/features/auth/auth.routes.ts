@@ -52,13 +52,12 @@ export { startSession };
 
 export function createAuthRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["auth"];
 
   router.openapi(
     createRoute({
       method: "post",
       path: "/api/auth/register",
-      tags,
+      tags: ["auth"],
       summary: "Create an account and sign in (cookie)",
       description:
         "The first account registered becomes admin, unless ADMIN_EMAIL is configured: then only that email does.",
@@ -91,7 +90,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     createRoute({
       method: "post",
       path: "/api/auth/login",
-      tags,
+      tags: ["auth"],
       summary: "Sign in with email and password; a new session each time",
       request: { body: { content: { "application/json": { schema: LoginBodySchema } }, required: true } },
       responses: { 200: json(AuthResultSchema, "Signed in"), ...AUTH_ERRORS },
@@ -124,7 +123,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "post",
       path: "/api/auth/logout",
-      tags,
+      tags: ["auth"],
       summary: "Sign out: revoke this session",
       responses: { 204: { description: "Signed out" } },
     }),
@@ -140,7 +139,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/auth/session",
-      tags,
+      tags: ["auth"],
       summary: "The current session as KV knows it (no database read): for cheap signed-in checks",
       responses: { 200: json(PrincipalSchema, "The session's principal") },
     }),
@@ -157,7 +156,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/auth/me",
-      tags,
+      tags: ["auth"],
       summary: "The signed-in user, read from D1",
       responses: { 200: json(UserSchema, "The signed-in user") },
     }),
@@ -171,7 +170,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     createRoute({
       method: "get",
       path: "/api/auth/state",
-      tags,
+      tags: ["auth"],
       summary: "Whether anyone is signed in here: the user, or null (always 200, so pages can ask without an error)",
       security: [...SESSION_SECURITY, {}],
       responses: { 200: json(z.object({ user: UserSchema.nullable() }), "The signed-in user, or null") },

@@ -11,13 +11,12 @@ import { clearSessionCookie, sessionStore } from "./session.middleware";
 
 export function createSessionRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["sessions"];
 
   router.openapi(
     userRoute({
       method: "get",
       path: "/api/sessions",
-      tags,
+      tags: ["sessions"],
       summary: "My live sessions, newest first; the one making this request is marked current",
       responses: { 200: json(z.object({ sessions: z.array(SessionViewSchema) }), "Sessions") },
     }),
@@ -45,7 +44,7 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "delete",
       path: "/api/sessions/{id}",
-      tags,
+      tags: ["sessions"],
       summary: "Revoke one of my sessions (another user's session id answers 404)",
       request: { params: z.object({ id: SessionIdSchema }) },
       responses: { 204: { description: "Revoked" }, 404: problem("No such session of yours") },
@@ -64,7 +63,7 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "delete",
       path: "/api/sessions",
-      tags,
+      tags: ["sessions"],
       summary: "Sign out everywhere else: revoke all my sessions except this one",
       responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were revoked") },
     }),

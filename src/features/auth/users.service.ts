@@ -5,20 +5,12 @@ import { createCursorCodec } from "@outpost/edge-kit/cursor";
 import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { Role, User } from "./auth.schema";
 
-interface UserRow {
-  id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  password_algorithm: string;
-  password_iterations: number;
-  password_salt: string;
-  password_hash: string;
-  disabled: number;
-  session_epoch: number;
-  created_at: string;
-  updated_at: string;
-}
+/** Columns read for an account, aliased to its fields: only `disabled` and the password need reshaping. */
+const ACCOUNT_COLUMNS = `id, email, display_name AS displayName, role, disabled, created_at AS createdAt,
+  session_epoch AS sessionEpoch, password_algorithm AS algorithm, password_iterations AS iterations,
+  password_salt AS salt, password_hash AS hash`;
+
+type AccountRow = Omit<UserAccount, "disabled" | "password"> & PasswordHash & { disabled: number };
 
 /** A user with what only the server may see. */
 export interface UserAccount extends User {
@@ -43,22 +35,8 @@ const UPDATABLE_COLUMNS: Record<Exclude<keyof UserChanges, "password">, string> 
   disabled: "disabled",
 };
 
-function toAccount(row: UserRow): UserAccount {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    role: row.role,
-    disabled: row.disabled === 1,
-    createdAt: row.created_at,
-    sessionEpoch: row.session_epoch,
-    password: {
-      algorithm: row.password_algorithm as PasswordHash["algorithm"],
-      iterations: row.password_iterations,
-      salt: row.password_salt,
-      hash: row.password_hash,
-    },
-  };
+function toAccount({ algorithm, iterations, salt, hash, disabled, ...user }: AccountRow): UserAccount {
+  return { ...user, disabled: disabled === 1, password: { algorithm, iterations, salt, hash } };
 }
 
 /** The public view: never the hash, never the epoch. */
@@ -108,7 +86,7 @@ export class UserService {
           `INSERT INTO users (id, email, display_name, role, password_algorithm, password_iterations, password_salt,
              password_hash, disabled, session_epoch, created_at, updated_at)
            SELECT ?1, ?2, ?3, ${roleSql}, ?5, ?6, ?7, ?8, 0, 0, ?9, ?9
-           RETURNING *`,
+           RETURNING ${ACCOUNT_COLUMNS}`,
         )
         .bind(
           randomId(),
@@ -121,7 +99,7 @@ export class UserService {
           input.password.hash,
           now,
         )
-        .first<UserRow>();
+        .first<AccountRow>();
       if (!row) throw new Error("INSERT … RETURNING returned no row");
       return { ok: true as const, user: toAccount(row) };
     } catch (error) {
@@ -131,13 +109,20 @@ export class UserService {
     }
   }
 
-  async findByEmail(email: string): Promise<UserAccount | null> {
-    const row = await this.#db.prepare("SELECT * FROM users WHERE email = ?").bind(email).first<UserRow>();
-    return row ? toAccount(row) : null;
+  findByEmail(email: string): Promise<UserAccount | null> {
+    return this.#findOne("email", email);
   }
 
-  async findById(id: string): Promise<UserAccount | null> {
-    const row = await this.#db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
+  findById(id: string): Promise<UserAccount | null> {
+    return this.#findOne("id", id);
+  }
+
+  /** One account by a unique column (a fixed name, never from a request). */
+  async #findOne(column: "email" | "id", value: string): Promise<UserAccount | null> {
+    const row = await this.#db
+      .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE ${column} = ?`)
+      .bind(value)
+      .first<AccountRow>();
     return row ? toAccount(row) : null;
   }
 
@@ -147,9 +132,9 @@ export class UserService {
     if (unique.length === 0) return new Map();
     const placeholders = unique.map(() => "?").join(", ");
     const { results } = await this.#db
-      .prepare(`SELECT * FROM users WHERE id IN (${placeholders})`)
+      .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id IN (${placeholders})`)
       .bind(...unique)
-      .all<UserRow>();
+      .all<AccountRow>();
     return new Map(results.map((row) => [row.id, toAccount(row)]));
   }
 
@@ -159,15 +144,17 @@ export class UserService {
     const after = options.cursor ? decodeCursor(options.cursor) : null;
     const statement = after
       ? this.#db
-          .prepare("SELECT * FROM users WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?")
+          .prepare(
+            `SELECT ${ACCOUNT_COLUMNS} FROM users WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+          )
           .bind(after[0], after[1], limit + 1)
-      : this.#db.prepare("SELECT * FROM users ORDER BY created_at, id LIMIT ?").bind(limit + 1);
-    const { results } = await statement.all<UserRow>();
+      : this.#db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM users ORDER BY created_at, id LIMIT ?`).bind(limit + 1);
+    const { results } = await statement.all<AccountRow>();
     const page = results.slice(0, limit);
     const last = page.at(-1);
     return {
       users: page.map((row) => toPublicUser(toAccount(row))),
-      nextCursor: results.length > limit && last ? cursors.encode([last.created_at, last.id]) : null,
+      nextCursor: results.length > limit && last ? cursors.encode([last.createdAt, last.id]) : null,
     };
   }
 
@@ -213,9 +200,9 @@ export class UserService {
     sets.push("updated_at = ?");
     values.push(this.#now().toISOString());
     const row = await this.#db
-      .prepare(`UPDATE users SET ${sets.join(", ")} WHERE id = ? RETURNING *`)
+      .prepare(`UPDATE users SET ${sets.join(", ")} WHERE id = ? RETURNING ${ACCOUNT_COLUMNS}`)
       .bind(...values, id)
-      .first<UserRow>();
+      .first<AccountRow>();
     return row ? toAccount(row) : null;
   }
 }

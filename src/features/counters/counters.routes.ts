@@ -33,14 +33,13 @@ function unwrap(name: string, result: CounterResult) {
 
 /** Mounts the counter routes under `base` (`/counter` for the seeds' clients, `/api/counters` for the UI). */
 export function createCounterRoutes(base: string): OpenAPIHono<AppEnv> {
-  const tag = ["counters"];
   const router = createRouter();
 
   router.openapi(
     createRoute({
       method: "get",
       path: `${base}/{name}`,
-      tags: tag,
+      tags: ["counters"],
       summary: "Read a counter (0 if it was never changed)",
       request: { params: z.object({ name: CounterNameSchema }) },
       responses: { 200: okValue, ...COMMON_ERRORS },
@@ -55,7 +54,7 @@ export function createCounterRoutes(base: string): OpenAPIHono<AppEnv> {
     createRoute({
       method: "post",
       path: `${base}/{name}/{action}`,
-      tags: tag,
+      tags: ["counters"],
       summary: "Increment, decrement or reset a counter",
       description:
         "`amount` (1–1000, default 1) applies to increment and decrement, from the query string or a JSON body. " +

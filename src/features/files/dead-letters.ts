@@ -9,15 +9,11 @@ type DeadLetterRow = z.infer<typeof DeadLetterSchema>;
 const COLUMNS = "message_id AS messageId, file_id AS fileId, event, body, attempts, received_at AS receivedAt";
 
 export class DeadLetters {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   /** Idempotent by message id: a redelivered dead letter is recorded once. */
   async record(row: DeadLetterRow): Promise<void> {
-    await this.#db
+    await this.db
       .prepare(
         `INSERT OR IGNORE INTO file_dead_letters (message_id, file_id, event, body, attempts, received_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -28,7 +24,7 @@ export class DeadLetters {
 
   /** Newest first. */
   async list(limit: number): Promise<DeadLetterRow[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(`SELECT ${COLUMNS} FROM file_dead_letters ORDER BY received_at DESC LIMIT ?`)
       .bind(limit)
       .all<DeadLetterRow>();
@@ -36,13 +32,13 @@ export class DeadLetters {
   }
 
   async find(messageId: string): Promise<DeadLetterRow | null> {
-    return this.#db
+    return this.db
       .prepare(`SELECT ${COLUMNS} FROM file_dead_letters WHERE message_id = ?`)
       .bind(messageId)
       .first<DeadLetterRow>();
   }
 
   async delete(messageId: string): Promise<void> {
-    await this.#db.prepare("DELETE FROM file_dead_letters WHERE message_id = ?").bind(messageId).run();
+    await this.db.prepare("DELETE FROM file_dead_letters WHERE message_id = ?").bind(messageId).run();
   }
 }

@@ -37,14 +37,10 @@ interface OutboxRow {
 
 /** The outbox rows the publisher and the sweeper read and clear. */
 class FileOutbox {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   async due(now: string, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         `SELECT file_id, event, owner_id, size, attempts FROM file_outbox WHERE next_attempt_at <= ?
          ORDER BY next_attempt_at LIMIT ?`,
@@ -59,14 +55,14 @@ class FileOutbox {
 
   async sent(events: readonly FileEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.#db.batch(events.map((event) => outboxDelete(this.#db, event.fileId, event.type)));
+    await this.db.batch(events.map((event) => outboxDelete(this.db, event.fileId, event.type)));
   }
 
   async postpone(events: readonly FileEvent[], nextAttemptAt: string): Promise<void> {
     if (events.length === 0) return;
-    await this.#db.batch(
+    await this.db.batch(
       events.map((event) =>
-        this.#db
+        this.db
           .prepare(
             "UPDATE file_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE file_id = ? AND event = ?",
           )

@@ -50,14 +50,10 @@ const cursors = createCursorCodec({
 });
 
 export class FileRepository {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   async insert(file: NewFile): Promise<void> {
-    await this.#db
+    await this.db
       .prepare(
         `INSERT INTO files (id, owner_id, object_key, name, content_type, size, sha256, status, upload_mode,
            multipart_id, part_size, analysis, error, created_at, updated_at)
@@ -79,7 +75,7 @@ export class FileRepository {
   }
 
   async find(id: string): Promise<FileRecord | null> {
-    const row = await this.#db.prepare(`SELECT ${COLUMNS} FROM files WHERE id = ?`).bind(id).first<FileRow>();
+    const row = await this.db.prepare(`SELECT ${COLUMNS} FROM files WHERE id = ?`).bind(id).first<FileRow>();
     return row ? toRecord(row) : null;
   }
 
@@ -88,13 +84,13 @@ export class FileRepository {
     const after = cursor ? cursors.decode(cursor) : undefined;
     if (after === null) return null;
     const statement = after
-      ? this.#db
+      ? this.db
           .prepare(
             `SELECT ${COLUMNS} FROM files WHERE owner_id = ? AND status != 'deleting' AND (created_at, id) < (?, ?)
              ORDER BY created_at DESC, id DESC LIMIT ?`,
           )
           .bind(ownerId, after[0], after[1], limit + 1)
-      : this.#db
+      : this.db
           .prepare(
             `SELECT ${COLUMNS} FROM files WHERE owner_id = ? AND status != 'deleting'
              ORDER BY created_at DESC, id DESC LIMIT ?`,
@@ -108,7 +104,7 @@ export class FileRepository {
 
   /** Bytes the owner keeps (or is uploading), for the quota. */
   async bytesUsed(ownerId: string): Promise<number> {
-    const row = await this.#db
+    const row = await this.db
       .prepare("SELECT COALESCE(SUM(size), 0) AS used FROM files WHERE owner_id = ? AND status != 'deleting'")
       .bind(ownerId)
       .first<{ used: number }>();
@@ -124,53 +120,53 @@ export class FileRepository {
     fields: { size: number; sha256: string | null; contentType: string },
     now: string,
   ): Promise<boolean> {
-    const [update] = await this.#db.batch([
-      this.#db
+    const [update] = await this.db.batch([
+      this.db
         .prepare(
           `UPDATE files SET status = 'stored', size = ?, sha256 = ?, content_type = ?, multipart_id = NULL,
              updated_at = ? WHERE id = ? AND status = 'uploading'`,
         )
         .bind(fields.size, fields.sha256, fields.contentType, now, record.id),
-      outboxInsert(this.#db, fileEvent("file.stored", { ...record, size: fields.size }), now),
-      this.#db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(record.id),
+      outboxInsert(this.db, fileEvent("file.stored", { ...record, size: fields.size }), now),
+      this.db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(record.id),
     ]);
     if (update?.meta.changes !== 1) {
       // The row left `uploading` meanwhile (aborted, swept): undo the outbox row written in the same batch.
-      await outboxDelete(this.#db, record.id, "file.stored").run();
+      await outboxDelete(this.db, record.id, "file.stored").run();
       return false;
     }
     return true;
   }
 
   async setMultipartId(id: string, multipartId: string, now: string): Promise<void> {
-    await this.#db
+    await this.db
       .prepare("UPDATE files SET multipart_id = ?, updated_at = ? WHERE id = ? AND status = 'uploading'")
       .bind(multipartId, now, id)
       .run();
   }
 
   async setContentType(id: string, contentType: string, now: string): Promise<void> {
-    await this.#db
+    await this.db
       .prepare("UPDATE files SET content_type = ?, updated_at = ? WHERE id = ? AND status = 'uploading'")
       .bind(contentType, now, id)
       .run();
   }
 
   async recordPart(id: string, part: { partNumber: number; etag: string; size: number }, now: string): Promise<void> {
-    await this.#db.batch([
-      this.#db
+    await this.db.batch([
+      this.db
         .prepare(
           `INSERT INTO file_parts (file_id, part_number, etag, size, created_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (file_id, part_number) DO UPDATE SET etag = excluded.etag, size = excluded.size,
              created_at = excluded.created_at`,
         )
         .bind(id, part.partNumber, part.etag, part.size, now),
-      this.#db.prepare("UPDATE files SET updated_at = ? WHERE id = ?").bind(now, id),
+      this.db.prepare("UPDATE files SET updated_at = ? WHERE id = ?").bind(now, id),
     ]);
   }
 
   async parts(id: string): Promise<{ partNumber: number; etag: string; size: number }[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare("SELECT part_number, etag, size FROM file_parts WHERE file_id = ? ORDER BY part_number")
       .bind(id)
       .all<{ part_number: number; etag: string; size: number }>();
@@ -179,13 +175,13 @@ export class FileRepository {
 
   /** Forgets a row (and its parts and links) entirely: only once its object is gone from R2. */
   async purge(id: string): Promise<void> {
-    await this.#db.batch([
-      this.#db.prepare("DELETE FROM files WHERE id = ?").bind(id),
-      this.#db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(id),
-      this.#db.prepare("DELETE FROM share_links WHERE file_id = ?").bind(id),
-      this.#db.prepare("DELETE FROM file_embeddings WHERE file_id = ?").bind(id),
-      this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(id),
-      outboxDelete(this.#db, id, "file.stored"),
+    await this.db.batch([
+      this.db.prepare("DELETE FROM files WHERE id = ?").bind(id),
+      this.db.prepare("DELETE FROM file_parts WHERE file_id = ?").bind(id),
+      this.db.prepare("DELETE FROM share_links WHERE file_id = ?").bind(id),
+      this.db.prepare("DELETE FROM file_embeddings WHERE file_id = ?").bind(id),
+      this.db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(id),
+      outboxDelete(this.db, id, "file.stored"),
     ]);
   }
 
@@ -194,11 +190,11 @@ export class FileRepository {
    * false when the row was already gone or being deleted.
    */
   async markDeleting(record: Pick<FileRecord, "id" | "ownerId" | "size">, now: string): Promise<boolean> {
-    const [update] = await this.#db.batch([
-      this.#db
+    const [update] = await this.db.batch([
+      this.db
         .prepare("UPDATE files SET status = 'deleting', updated_at = ? WHERE id = ? AND status != 'deleting'")
         .bind(now, record.id),
-      outboxInsert(this.#db, fileEvent("file.deleted", record), now),
+      outboxInsert(this.db, fileEvent("file.deleted", record), now),
     ]);
     return update?.meta.changes === 1;
   }
@@ -212,7 +208,7 @@ export class FileRepository {
     now = new Date().toISOString(),
   ): Promise<boolean> {
     const placeholders = from.map(() => "?").join(", ");
-    const result = await this.#db
+    const result = await this.db
       .prepare(
         `UPDATE files SET status = ?, analysis = COALESCE(?, analysis), error = ?, sha256 = COALESCE(?, sha256),
            updated_at = ? WHERE id = ? AND status IN (${placeholders})`,
@@ -234,12 +230,12 @@ export class FileRepository {
 
   async stale(status: StoredStatus, mode: "single" | "multipart" | null, before: string, limit: number) {
     const rows = await (mode
-      ? this.#db
+      ? this.db
           .prepare(
             `SELECT ${COLUMNS} FROM files WHERE status = ? AND upload_mode = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`,
           )
           .bind(status, mode, before, limit)
-      : this.#db
+      : this.db
           .prepare(`SELECT ${COLUMNS} FROM files WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`)
           .bind(status, before, limit)
     ).all<FileRow>();
@@ -248,7 +244,7 @@ export class FileRepository {
 
   /** Files waiting for analysis with no event pending: their message was lost; the sweeper re-announces them. */
   async strandedForAnalysis(before: string, limit: number): Promise<FileRecord[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         `SELECT ${COLUMNS} FROM files f WHERE status IN ('stored', 'analysing') AND updated_at < ?
            AND NOT EXISTS (SELECT 1 FROM file_outbox o WHERE o.file_id = f.id AND o.event = 'file.stored')
@@ -261,27 +257,27 @@ export class FileRepository {
 
   /** Writes a stranded file's `file.stored` event again. */
   async announceAgain(record: FileRecord, now: string): Promise<void> {
-    await this.#db.batch([
-      this.#db.prepare("UPDATE files SET updated_at = ? WHERE id = ?").bind(now, record.id),
-      outboxInsert(this.#db, fileEvent("file.stored", record), now),
+    await this.db.batch([
+      this.db.prepare("UPDATE files SET updated_at = ? WHERE id = ?").bind(now, record.id),
+      outboxInsert(this.db, fileEvent("file.stored", record), now),
     ]);
   }
 
   /** An admin's retry of a failed analysis: back to `stored`, its error cleared, its event written again. */
   async retryAnalysis(record: FileRecord, now: string): Promise<void> {
-    await this.#db.batch([
-      this.#db
+    await this.db.batch([
+      this.db
         .prepare("UPDATE files SET status = 'stored', error = NULL, updated_at = ? WHERE id = ? AND status = 'failed'")
         .bind(now, record.id),
-      outboxInsert(this.#db, fileEvent("file.stored", record), now),
+      outboxInsert(this.db, fileEvent("file.stored", record), now),
     ]);
   }
 
   async countsByStatus(): Promise<{ byStatus: Record<string, number>; outboxPending: number; deadLetters: number }> {
-    const [statuses, outbox, dead] = await this.#db.batch<{ status?: string; n: number }>([
-      this.#db.prepare("SELECT status, COUNT(*) AS n FROM files GROUP BY status"),
-      this.#db.prepare("SELECT COUNT(*) AS n FROM file_outbox"),
-      this.#db.prepare("SELECT COUNT(*) AS n FROM file_dead_letters"),
+    const [statuses, outbox, dead] = await this.db.batch<{ status?: string; n: number }>([
+      this.db.prepare("SELECT status, COUNT(*) AS n FROM files GROUP BY status"),
+      this.db.prepare("SELECT COUNT(*) AS n FROM file_outbox"),
+      this.db.prepare("SELECT COUNT(*) AS n FROM file_dead_letters"),
     ]);
     const byStatus: Record<string, number> = {};
     for (const row of statuses?.results ?? []) if (row.status) byStatus[row.status] = row.n;

@@ -10,18 +10,14 @@ export interface FileHit {
 }
 
 export class FileSearch {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   async saveEmbedding(
     fileId: string,
     embedding: { provider: string; lexical: boolean; vector: number[] },
     now: string,
   ): Promise<void> {
-    await this.#db
+    await this.db
       .prepare(
         `INSERT INTO file_embeddings (file_id, provider, lexical, dimensions, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (file_id) DO UPDATE SET provider = excluded.provider, lexical = excluded.lexical,
@@ -55,9 +51,9 @@ export class FileSearch {
         : analysis?.kind === "image"
           ? analysis.labels.map((l) => l.label).join(" ")
           : "";
-    await this.#db.batch([
-      this.#db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(record.id),
-      this.#db
+    await this.db.batch([
+      this.db.prepare("DELETE FROM file_search WHERE file_id = ?").bind(record.id),
+      this.db
         .prepare("INSERT INTO file_search (file_id, owner_id, name, summary, keywords) VALUES (?, ?, ?, ?, ?)")
         .bind(record.id, record.ownerId, record.name, summary, keywords),
     ]);
@@ -65,7 +61,7 @@ export class FileSearch {
 
   /** The owner's files matching an FTS5 query, best first. */
   async search(ownerId: string, match: string, limit: number): Promise<FileHit[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         `SELECT file_id, name, summary, keywords FROM file_search WHERE file_search MATCH ? AND owner_id = ?
          ORDER BY bm25(file_search) LIMIT ?`,

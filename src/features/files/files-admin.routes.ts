@@ -15,13 +15,12 @@ const DEAD_LETTER_PAGE = 100;
 
 export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["admin"];
 
   router.openapi(
     adminRoute({
       method: "get",
       path: "/api/admin/files/states",
-      tags,
+      tags: ["admin"],
       summary: "Files by status, events waiting in the outbox, dead letters",
       responses: { 200: json(FileStateCountsSchema, "Counts") },
     }),
@@ -35,7 +34,7 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
     adminRoute({
       method: "get",
       path: "/api/admin/files/dead-letters",
-      tags,
+      tags: ["admin"],
       summary: `Messages file-events gave up on, newest first (≤ ${DEAD_LETTER_PAGE})`,
       responses: { 200: json(z.object({ deadLetters: z.array(DeadLetterSchema) }), "Dead letters") },
     }),
@@ -49,7 +48,7 @@ export function createFilesAdminRoutes(): OpenAPIHono<AppEnv> {
     adminRoute({
       method: "post",
       path: "/api/admin/files/dead-letters/{messageId}/retry",
-      tags,
+      tags: ["admin"],
       summary: "Send a dead letter's event again (a failed file goes back to `stored` for analysis)",
       request: {
         params: z.object({

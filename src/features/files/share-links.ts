@@ -18,14 +18,10 @@ interface LinkRow {
 
 /** The share_links table. A link's URL is never stored, only what checks it. */
 export class ShareLinkStore {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   async insert(link: { id: string; fileId: string; ownerId: string; expiresAt: string; now: string }): Promise<void> {
-    await this.#db
+    await this.db
       .prepare(
         "INSERT INTO share_links (id, file_id, owner_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
       )
@@ -34,7 +30,7 @@ export class ShareLinkStore {
   }
 
   async find(id: string): Promise<LinkRow | null> {
-    return this.#db
+    return this.db
       .prepare("SELECT id, file_id, owner_id, expires_at, revoked_at, created_at FROM share_links WHERE id = ?")
       .bind(id)
       .first<LinkRow>();
@@ -42,7 +38,7 @@ export class ShareLinkStore {
 
   /** The file's links, newest first, without URLs. */
   async list(fileId: string): Promise<Omit<ShareLinkView, "url">[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .prepare(
         "SELECT id, file_id, expires_at, revoked_at, created_at FROM share_links WHERE file_id = ? ORDER BY created_at DESC LIMIT 100",
       )
@@ -59,7 +55,7 @@ export class ShareLinkStore {
 
   /** Revokes at once (an earlier revocation time is kept); false when the link is not this file's. */
   async revoke(fileId: string, linkId: string, now: string): Promise<boolean> {
-    const result = await this.#db
+    const result = await this.db
       .prepare("UPDATE share_links SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND file_id = ?")
       .bind(now, linkId, fileId)
       .run();

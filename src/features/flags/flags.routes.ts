@@ -35,13 +35,12 @@ const flagBodyLimit = bodyLimit({
 
 export function createFlagRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["features"];
 
   router.openapi(
     createRoute({
       method: "get",
       path: "/api/features",
-      tags,
+      tags: ["features"],
       summary: "Every flag evaluated for me; admins also get every definition",
       responses: { 200: json(FeaturesResponseSchema, "Flags"), ...AUTH_ERRORS },
     }),
@@ -68,7 +67,7 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
     createRoute({
       method: "get",
       path: "/api/features/{name}",
-      tags,
+      tags: ["features"],
       summary: "One flag evaluated for me (the caller; there is no way to ask for someone else)",
       request: { params: z.object({ name: FlagNameParamSchema }) },
       responses: { 200: json(FlagEvaluationSchema, "The evaluation"), ...AUTH_ERRORS, 404: problem("No such flag") },

@@ -26,14 +26,10 @@ const roomNotFound = () =>
   });
 
 export class RoomDirectory {
-  readonly #db: D1Database;
-
-  constructor(db: D1Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: D1Database) {}
 
   async get(name: string): Promise<RoomEntry | null> {
-    const row = await this.#db
+    const row = await this.db
       .prepare("SELECT name, visibility, created_by FROM rooms WHERE name = ?")
       .bind(name)
       .first<{ name: string; visibility: RoomVisibility; created_by: string }>();
@@ -42,7 +38,7 @@ export class RoomDirectory {
 
   /** A member's role in a private room, or null. */
   async roleOf(room: string, userId: string): Promise<"owner" | "member" | null> {
-    const row = await this.#db
+    const row = await this.db
       .prepare("SELECT role FROM room_members WHERE room = ? AND user_id = ?")
       .bind(room, userId)
       .first<{ role: "owner" | "member" }>();
@@ -65,7 +61,7 @@ export class RoomDirectory {
     const { exists, ...entry } = await this.admit(room, userId);
     if (!exists) {
       // OR IGNORE: two first joins may race; a private room created meanwhile keeps its visibility.
-      await this.#db
+      await this.db
         .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, 'public')")
         .bind(room, new Date().toISOString(), userId)
         .run();
@@ -76,7 +72,7 @@ export class RoomDirectory {
   /** Creates a room; a private one gets its creator as owner in the same batch. Null if the name is taken. */
   async create(room: string, visibility: RoomVisibility, userId: string): Promise<RoomEntry | null> {
     const now = new Date().toISOString();
-    const insert = this.#db
+    const insert = this.db
       .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, ?)")
       .bind(room, now, userId, visibility);
     if (visibility === "public") {
@@ -85,9 +81,9 @@ export class RoomDirectory {
     }
     // D1 has no BEGIN/COMMIT: the batch is the transaction. The member row is written only if this batch
     // created the room (a taken name leaves its owner alone).
-    const [created] = await this.#db.batch([
+    const [created] = await this.db.batch([
       insert,
-      this.#db
+      this.db
         .prepare(
           `INSERT INTO room_members (room, user_id, role, added_by, added_at)
            SELECT ?, ?, 'owner', ?, ? WHERE changes() = 1`,
@@ -98,7 +94,7 @@ export class RoomDirectory {
   }
 
   async members(room: string): Promise<RoomMember[]> {
-    const { results } = await this.#db
+    const { results } = await this.db
       .prepare(`${MEMBER_SELECT} WHERE m.room = ? ORDER BY m.role DESC, u.display_name`)
       .bind(room)
       .all<MemberRow>();
@@ -106,7 +102,7 @@ export class RoomDirectory {
   }
 
   async member(room: string, userId: string): Promise<RoomMember | null> {
-    const row = await this.#db
+    const row = await this.db
       .prepare(`${MEMBER_SELECT} WHERE m.room = ? AND m.user_id = ?`)
       .bind(room, userId)
       .first<MemberRow>();
@@ -115,7 +111,7 @@ export class RoomDirectory {
 
   /** Adds a member; returns the row and whether it was new. */
   async addMember(room: string, userId: string, addedBy: string): Promise<{ added: boolean }> {
-    const result = await this.#db
+    const result = await this.db
       .prepare(
         "INSERT OR IGNORE INTO room_members (room, user_id, role, added_by, added_at) VALUES (?, ?, 'member', ?, ?)",
       )
@@ -125,7 +121,7 @@ export class RoomDirectory {
   }
 
   async removeMember(room: string, userId: string): Promise<boolean> {
-    const result = await this.#db
+    const result = await this.db
       .prepare("DELETE FROM room_members WHERE room = ? AND user_id = ? AND role = 'member'")
       .bind(room, userId)
       .run();
@@ -134,7 +130,7 @@ export class RoomDirectory {
 
   /** Names of the rooms `userId` may see, newest first: every public room and the private ones they are in. */
   async visibleTo(userId: string, limit: number): Promise<RoomEntry[]> {
-    const { results } = await this.#db
+    const { results } = await this.db
       .prepare(
         `SELECT r.name, r.visibility, r.created_by FROM rooms r
          WHERE r.visibility = 'public'

@@ -32,14 +32,13 @@ const roomPublic = () =>
 
 export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["rooms"];
   const roomParam = z.object({ room: RoomNameSchema });
 
   router.openapi(
     userRoute({
       method: "post",
       path: "/api/rooms",
-      tags,
+      tags: ["rooms"],
       summary: "Create a room; a private one is open only to its members, starting with you as its owner",
       request: { body: { content: { "application/json": { schema: CreateRoomSchema } }, required: true } },
       responses: { 201: json(RoomSummarySchema, "The new room"), ...ROOM_ERRORS },
@@ -67,7 +66,7 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/rooms/{room}/members",
-      tags,
+      tags: ["rooms"],
       summary: "A room's visibility and, if it is private, its members",
       request: { params: roomParam },
       responses: { 200: json(RoomMembersSchema, "The room's members"), ...ROOM_ERRORS },
@@ -87,7 +86,7 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "post",
       path: "/api/rooms/{room}/members",
-      tags,
+      tags: ["rooms"],
       summary: "Add someone to a private room by their email (any member may add)",
       request: {
         params: roomParam,
@@ -121,7 +120,7 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "delete",
       path: "/api/rooms/{room}/members/{userId}",
-      tags,
+      tags: ["rooms"],
       summary: "Leave a private room, or (its owner) remove someone; their open sockets are closed with 4403",
       request: { params: roomParam.extend({ userId: UserIdSchema }) },
       responses: { 204: { description: "Removed" }, ...ROOM_ERRORS },

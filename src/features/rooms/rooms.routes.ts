@@ -82,7 +82,6 @@ async function history(c: Context<AppEnv>, room: string, before: number | undefi
 
 export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
-  const tags = ["rooms"];
   const wsResponses = {
     101: { description: "Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts)" },
     ...AUTH_ERRORS,
@@ -106,7 +105,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       createRoute({
         method: "get",
         path,
-        tags,
+        tags: ["rooms"],
         summary: "Join a room over WebSocket (session cookie, bearer token or a ticket; first-party Origin)",
         security: [...SESSION_SECURITY, {}],
         request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
@@ -121,7 +120,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "post",
       path: "/api/rooms/{room}/ticket",
-      tags,
+      tags: ["rooms"],
       summary: "A single-use ticket (60 s) to open the room's WebSocket where credentials cannot be sent",
       request: { params: z.object({ room: RoomNameSchema }) },
       responses: {
@@ -149,7 +148,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       userRoute({
         method: "get",
         path,
-        tags,
+        tags: ["rooms"],
         summary: `History, newest page first; pass nextBefore as before for older pages (limit ≤ ${HISTORY_PAGE_MAX})`,
         request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
         responses: {
@@ -170,7 +169,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
     userRoute({
       method: "get",
       path: "/api/rooms",
-      tags,
+      tags: ["rooms"],
       summary: `Rooms, most recently created first (≤ ${ROOM_LIST_MAX}), with message counts and who is online`,
       responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms") },
     }),

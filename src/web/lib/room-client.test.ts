@@ -91,13 +91,21 @@ const welcome = (history: ChatMessage[], lastId: number) => ({
 });
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A client whose first socket has opened and, given `lastId`, been welcomed with `history` up to it. */
+async function opened(
+  options: { history?: ChatMessage[]; lastId?: number; random?: () => number } = {},
+): Promise<ReturnType<typeof harness> & { socket: FakeSocket }> {
+  const h = harness(options.random);
+  await flush();
+  const socket = h.sockets[0] as FakeSocket;
+  socket.open();
+  if (options.lastId !== undefined) socket.push(welcome(options.history ?? [], options.lastId));
+  return { ...h, socket };
+}
+
 describe("createRoomClient", () => {
   it("opens, delivers history and live messages once each, and clears acknowledged sends", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
-    socket.push(welcome([message(1), message(2)], 2));
+    const { socket, ...h } = await opened({ history: [message(1), message(2)], lastId: 2 });
     expect(h.client.state).toBe("open");
     const id = h.client.send("hello");
     expect(socket.sent.at(-1)).toEqual({ type: "message", clientMessageId: id, text: "hello" });
@@ -110,11 +118,7 @@ describe("createRoomClient", () => {
   });
 
   it("skips frames that are not JSON or not in the protocol, and keeps going", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
-    socket.push(welcome([], 0));
+    const { socket, ...h } = await opened({ lastId: 0 });
     for (const bad of ["not json", { type: "message" }, { type: "message", message: { id: "7" } }, { type: "nope" }]) {
       socket.push(bad);
     }
@@ -124,11 +128,7 @@ describe("createRoomClient", () => {
   });
 
   it("delivers a coalesced `messages` frame in order, once each, alongside single ones", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
-    socket.push(welcome([message(1)], 1));
+    const { socket, ...h } = await opened({ history: [message(1)], lastId: 1 });
     socket.push({ type: "messages", messages: [message(2), message(3), message(4)] });
     socket.push({ type: "message", message: message(4) });
     socket.push({ type: "message", message: message(5) });
@@ -136,11 +136,7 @@ describe("createRoomClient", () => {
   });
 
   it("reconnects after a drop with jittered backoff, resumes from the last id, and resends what was not acked", async () => {
-    const h = harness(() => 1);
-    await flush();
-    const first = h.sockets[0] as FakeSocket;
-    first.open();
-    first.push(welcome([message(1)], 1));
+    const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
     const pendingId = h.client.send("unacked");
     first.drop();
     expect(h.client.state).toBe("reconnecting");
@@ -178,11 +174,7 @@ describe("createRoomClient", () => {
   });
 
   it("treats a missing pong as a dead connection", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
-    socket.push(welcome([], 0));
+    const { socket, ...h } = await opened({ lastId: 0 });
     h.runTimers(); // sends a ping
     expect(socket.sent.at(-1)).toEqual({ type: "ping" });
     h.runTimers(); // no pong arrived
@@ -191,11 +183,7 @@ describe("createRoomClient", () => {
   });
 
   it("drops at once when the browser goes offline, and reconnects without waiting when it is back", async () => {
-    const h = harness(() => 1);
-    await flush();
-    const first = h.sockets[0] as FakeSocket;
-    first.open();
-    first.push(welcome([message(1)], 1));
+    const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
     h.client.drop();
     expect(first.closedWith).toBe(4001);
     expect(h.client.state).toBe("reconnecting");
@@ -206,10 +194,7 @@ describe("createRoomClient", () => {
   });
 
   it("reports a gap when too much was missed, and closes for good on close()", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
+    const { socket, ...h } = await opened();
     socket.push({ type: "error", code: "resume-too-far", reason: "x" });
     expect(h.gaps()).toBe(1);
     h.client.close();
@@ -218,11 +203,7 @@ describe("createRoomClient", () => {
   });
 
   it("stops for good when the server says this user was removed from the room (4403)", async () => {
-    const h = harness();
-    await flush();
-    const socket = h.sockets[0] as FakeSocket;
-    socket.open();
-    socket.push(welcome([message(1)], 1));
+    const { socket, ...h } = await opened({ history: [message(1)], lastId: 1 });
     h.client.send("sent as I was removed");
     socket.drop(CLOSE_REMOVED_FROM_ROOM);
     expect(h.removed()).toBe(1);
@@ -241,10 +222,8 @@ describe("createRoomClient", () => {
   });
 
   it("still reconnects after other application close codes", async () => {
-    const h = harness();
-    await flush();
-    (h.sockets[0] as FakeSocket).open();
-    (h.sockets[0] as FakeSocket).drop(4400);
+    const { socket, ...h } = await opened();
+    socket.drop(4400);
     expect(h.removed()).toBe(0);
     expect(h.client.state).toBe("reconnecting");
     h.runTimers();

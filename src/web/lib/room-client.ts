@@ -31,7 +31,7 @@ export interface SocketLike {
   onerror: ((event: unknown) => void) | null;
 }
 
-export interface RoomClientEvents {
+interface RoomClientEvents {
   state?: (state: ConnectionState, detail: { attempt: number; retryInMs?: number }) => void;
   welcome?: (you: Member, roster: Member[]) => void;
   message?: (message: ChatMessage) => void;
@@ -48,7 +48,7 @@ export interface RoomClientEvents {
   removed?: () => void;
 }
 
-export interface RoomClientOptions {
+interface RoomClientOptions {
   /** A function, so each attempt can fetch a fresh ticket or URL. */
   url: () => string | Promise<string>;
   on: RoomClientEvents;

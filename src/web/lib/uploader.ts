@@ -7,13 +7,13 @@ import { formatBytes } from "./format";
 /** Files up to this size go in one request; larger ones in parts. */
 export const SINGLE_UPLOAD_MAX = 8 * 1024 * 1024;
 /** Parts in flight at once. */
-export const PARALLEL_PARTS = 3;
+const PARALLEL_PARTS = 3;
 /** Retries of one part after a network error, 408, 429 or 5xx (so up to 4 attempts). */
 export const PART_RETRIES = 3;
 /** Browsers guess types from names; the server decides from the bytes, so only text refinements are sent. */
 const TEXT_REFINEMENTS = new Set(["text/plain", "text/markdown", "text/csv", "application/json"]);
 
-export interface UploadOptions {
+interface UploadOptions {
   /** Bytes the server has received (or is receiving) so far, of `total`. */
   onProgress?: (sent: number, total: number) => void;
   /** Aborting stops every request and discards a multipart upload on the server. */
@@ -28,7 +28,7 @@ export interface UploadOptions {
  * The type to declare: the server sniffs the bytes and refuses a declaration that disagrees (415), and a
  * browser's guess comes from the file's name, so only the text refinements it cannot sniff are declared.
  */
-export function declaredType(file: Blob): string {
+function declaredType(file: Blob): string {
   return TEXT_REFINEMENTS.has(file.type) ? file.type : "application/octet-stream";
 }
 

@@ -2,24 +2,13 @@
 import { useCallback, useEffect, useState } from "react";
 import type { CounterValue } from "../../features/counters/counters.schema";
 import type { Status } from "../../features/system/system.schema";
+import { ErrorAlert } from "../components/error-alert";
 import { ApiError, api } from "../lib/api";
+import { useLoad } from "../lib/use-load";
 
 function StatusCard() {
-  const [status, setStatus] = useState<Status | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    api<Status>("/api/status")
-      .then(setStatus)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
-
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
+  const { data: status, error } = useLoad<Status>("/api/status");
+  if (error) return <ErrorAlert text={error} />;
   if (!status) return <p aria-busy="true">Loading status…</p>;
   return (
     <section className="card" aria-labelledby="status-heading">
@@ -97,11 +86,7 @@ function CounterCard({ name }: { name: string }) {
           Reset
         </button>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
     </section>
   );
 }

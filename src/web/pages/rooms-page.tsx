@@ -1,11 +1,13 @@
 // The room list: message counts and who is online, a form to open any room by name, and one to create a room
 // (public, or private: only its members see it).
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { ROOM_NAME, type RoomSummary, type RoomVisibility } from "../../features/rooms/rooms.schema";
-import { ApiError, api } from "../lib/api";
+import { ErrorAlert } from "../components/error-alert";
+import { ApiError, api, errorMessage } from "../lib/api";
 import { lastRead } from "../lib/read-marks";
 import { navigate, onLinkClick } from "../lib/router";
 import { useSession } from "../lib/session";
+import { useLoad } from "../lib/use-load";
 
 const NAME_RULE = "Use 1–64 lower-case letters, digits, '-' or '_', starting with a letter or digit.";
 /**
@@ -16,17 +18,11 @@ const ROOM_NAME_PATTERN = ROOM_NAME.source.replace(/^\^|\$$/g, "").replace(/(?<!
 
 export function RoomsPage() {
   const { user } = useSession();
-  const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data, error } = useLoad<{ rooms: RoomSummary[] }>("/api/rooms");
+  const rooms = data?.rooms ?? null;
   const [nameError, setNameError] = useState<string | null>(null);
   const [createError, setCreateError] = useState<{ text: string; existing?: string } | null>(null);
   const [creating, setCreating] = useState(false);
-
-  useEffect(() => {
-    api<{ rooms: RoomSummary[] }>("/api/rooms")
-      .then((r) => setRooms(r.rooms))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
 
   const open = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -57,11 +53,7 @@ export function RoomsPage() {
     } catch (e) {
       const exists = e instanceof ApiError && e.problem.code === "room-exists";
       setCreateError({
-        text: exists
-          ? `A room named #${name} already exists. Pick another name.`
-          : e instanceof Error
-            ? e.message
-            : String(e),
+        text: exists ? `A room named #${name} already exists. Pick another name.` : errorMessage(e),
         // Only a room this user can see is worth a link; a private one of others' would just say "private".
         existing: exists && rooms?.some((r) => r.name === name) ? name : undefined,
       });
@@ -126,11 +118,7 @@ export function RoomsPage() {
           </p>
         )}
       </section>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
       {!rooms && !error && <p aria-busy="true">Loading rooms…</p>}
       {rooms?.length === 0 && <p>No rooms yet. Open or create one above.</p>}
       <ul className="list">

@@ -2,10 +2,13 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import type { User } from "../../features/auth/auth.schema";
 import type { UserStatsView } from "../../features/files/files.schema";
-import { api } from "../lib/api";
+import { ErrorAlert } from "../components/error-alert";
+import { type Result, ResultMessage } from "../components/result-message";
+import { api, errorMessage } from "../lib/api";
 import { formatBytes, formatTime } from "../lib/format";
 import { onLinkClick } from "../lib/router";
 import { useSession } from "../lib/session";
+import { useLoad } from "../lib/use-load";
 
 interface SessionView {
   id: string;
@@ -18,15 +21,8 @@ interface SessionView {
 export function SettingsPage() {
   const { user, setUser } = useSession();
   const [sessions, setSessions] = useState<SessionView[]>([]);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [stats, setStats] = useState<UserStatsView | null>(null);
-  const [statsError, setStatsError] = useState<string | null>(null);
-
-  useEffect(() => {
-    api<UserStatsView>("/api/users/me/stats")
-      .then(setStats)
-      .catch((e: unknown) => setStatsError(e instanceof Error ? e.message : String(e)));
-  }, []);
+  const [message, setMessage] = useState<Result | null>(null);
+  const { data: stats, error: statsError } = useLoad<UserStatsView>("/api/users/me/stats");
 
   const loadSessions = useCallback(async () => {
     setSessions((await api<{ sessions: SessionView[] }>("/api/sessions")).sessions);
@@ -40,7 +36,7 @@ export function SettingsPage() {
     try {
       setMessage({ ok: true, text: await action() });
     } catch (e) {
-      setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setMessage({ ok: false, text: errorMessage(e) });
     }
   };
 
@@ -95,11 +91,7 @@ export function SettingsPage() {
   return (
     <>
       <h1>Settings</h1>
-      {message && (
-        <p role={message.ok ? "status" : "alert"} className={message.ok ? "ok" : "error"}>
-          {message.text}
-        </p>
-      )}
+      <ResultMessage result={message} />
       <div className="grid">
         <section className="card" aria-labelledby="profile-heading">
           <h2 id="profile-heading">Profile</h2>
@@ -154,9 +146,7 @@ export function SettingsPage() {
             <dd>{formatTime(stats.lastUploadAt)}</dd>
           </dl>
         ) : statsError ? (
-          <p role="alert" className="error">
-            {statsError}
-          </p>
+          <ErrorAlert text={statsError} />
         ) : (
           <p aria-busy="true">Loading…</p>
         )}

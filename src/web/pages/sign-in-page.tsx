@@ -1,7 +1,8 @@
 // Sign in or create an account; field rules mirror the API's zod schemas.
 import { type FormEvent, useState } from "react";
 import type { User } from "../../features/auth/auth.schema";
-import { api } from "../lib/api";
+import { ErrorAlert } from "../components/error-alert";
+import { api, errorMessage } from "../lib/api";
 import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 
@@ -27,7 +28,7 @@ export function SignInPage({ mode }: { mode: "sign-in" | "register" }) {
       setUser(result.user);
       navigate("/rooms");
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -62,11 +63,7 @@ export function SignInPage({ mode }: { mode: "sign-in" | "register" }) {
         <button type="submit" disabled={busy}>
           {registering ? "Create account" : "Sign in"}
         </button>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert text={error} />
       </form>
       <p>
         {registering ? (
