@@ -12,45 +12,37 @@ import worker from "../src/index";
 import { handleQueue } from "../src/queue";
 
 const without = (name: keyof Env) => ({ ...env, [name]: undefined }) as unknown as Env;
+const cron = () => createScheduledController({ scheduledTime: new Date(), cron: "*/10 * * * *" });
+
+/** Runs the queue handler on one file event under `workerEnv`; reports the outcome and each message's fate. */
+async function deliverOne(type: "file.stored" | "file.deleted", workerEnv: Env) {
+  const body = { type, fileId: "1".repeat(32), ownerId: "2".repeat(32), size: 1 };
+  const batch = createMessageBatch("file-events", [{ id: `m-${type}`, timestamp: new Date(), attempts: 1, body }]);
+  const ctx = createExecutionContext();
+  const outcome = await handleQueue(batch, workerEnv).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  const { explicitAcks, retryMessages } = await getQueueResult(batch, ctx);
+  return { outcome, acked: explicitAcks.length, retried: retryMessages.length };
+}
 
 describe("background handlers outside a request", () => {
   it("the queue consumer refuses a batch, naming the missing binding, and touches no message", async () => {
-    const batch = createMessageBatch("file-events", [
-      {
-        id: "b1",
-        timestamp: new Date(),
-        attempts: 1,
-        body: { type: "file.stored", fileId: "0".repeat(32), ownerId: "2".repeat(32), size: 1 },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    const handled = handleQueue(batch, without("FILES"));
-    await expect(handled).rejects.toThrow(BindingUnavailableError);
-    await expect(handled).rejects.toThrow(/Binding FILES is not configured/);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks).toEqual([]);
-    expect(result.retryMessages).toEqual([]);
+    const { outcome, acked, retried } = await deliverOne("file.stored", without("FILES"));
+    expect(outcome).toBeInstanceOf(BindingUnavailableError);
+    expect(String(outcome)).toMatch(/Binding FILES is not configured/);
+    expect({ acked, retried }).toEqual({ acked: 0, retried: 0 });
   });
 
   it("the cron sweeper refuses to start without D1, naming it", async () => {
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/10 * * * *" });
-    await expect(worker.scheduled(controller, without("DB"))).rejects.toThrow(/Binding DB is not configured/);
+    await expect(worker.scheduled(cron(), without("DB"))).rejects.toThrow(/Binding DB is not configured/);
   });
 
   it("both run with every binding present", async () => {
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/10 * * * *" });
-    await expect(worker.scheduled(controller, env)).resolves.toBeUndefined();
-    const batch = createMessageBatch("file-events", [
-      {
-        id: "b2",
-        timestamp: new Date(),
-        attempts: 1,
-        body: { type: "file.deleted", fileId: "1".repeat(32), ownerId: "2".repeat(32), size: 1 },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await handleQueue(batch, env);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks.length + result.retryMessages.length).toBe(1);
+    await expect(worker.scheduled(cron(), env)).resolves.toBeUndefined();
+    const { outcome, acked, retried } = await deliverOne("file.deleted", env);
+    expect(outcome).toBeNull();
+    expect(acked + retried).toBe(1);
   });
 });

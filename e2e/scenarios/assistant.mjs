@@ -22,25 +22,21 @@ export async function assistant(h) {
       const turn = page.locator("[data-testid=turn]").last();
       await turn.and(page.locator("[data-state=complete]")).waitFor({ timeout: 30_000 });
       const steps = await turn.locator(".steps li").allTextContents();
-      assert(
-        steps.some((s) => s.startsWith("Searching room messages")),
-        `steps: ${steps.join(" | ")}`,
-      );
-      assert(
-        steps.some((s) => s.startsWith("Searching your files")),
-        `steps: ${steps.join(" | ")}`,
-      );
+      for (const step of ["Searching room messages", "Searching your files"]) {
+        assert(
+          steps.some((s) => s.startsWith(step)),
+          `steps: ${steps.join(" | ")}`,
+        );
+      }
       const answer = await turn.locator("[data-testid=answer]").textContent();
       assert(answer?.includes("the launch is on Tuesday"), `answer: ${answer}`);
       const sources = await turn.locator(".citations a").allTextContents();
-      assert(
-        sources.some((s) => s.includes("#e2e")),
-        `sources: ${sources.join(" | ")}`,
-      );
-      assert(
-        sources.some((s) => s.includes("plan.txt")),
-        `sources: ${sources.join(" | ")}`,
-      );
+      for (const source of ["#e2e", "plan.txt"]) {
+        assert(
+          sources.some((s) => s.includes(source)),
+          `sources: ${sources.join(" | ")}`,
+        );
+      }
       await page.screenshot({ path: shot("assistant.png"), fullPage: true });
       // The conversation is kept: it is listed, and opens again.
       await page.reload();
