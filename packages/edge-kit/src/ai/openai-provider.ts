@@ -61,7 +61,7 @@ export function createOpenAiProvider(options: OpenAiOptions): AiProvider {
         method: "POST",
         headers: { Authorization: `Bearer ${options.apiKey}`, "Content-Type": "application/json" },
         body: JSON.stringify(body),
-        signal,
+        ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
       // Only a redacted description is kept: the original error could carry the request and its headers.

@@ -24,9 +24,9 @@ export interface CacheServiceOptions {
   /** TTL of "not found" entries, usually shorter (default 60 s, the minimum). */
   missTtlSeconds?: number;
   /** Runs writes after the response, e.g. `(p) => ctx.waitUntil(p)`; without it writes are awaited. */
-  defer?: (promise: Promise<unknown>) => void;
+  defer?: ((promise: Promise<unknown>) => void) | undefined;
   /** Hit/miss accounting, one event per key looked up in KV; aggregate it elsewhere, never in KV. */
-  onEvent?: (event: CacheEvent) => void;
+  onEvent?: ((event: CacheEvent) => void) | undefined;
   /** How long this isolate trusts the namespace version it read (default 5 000 ms). */
   versionCacheMs?: number;
   /** How long a caller waits on another caller's load of the same key before loading itself (default 5 000 ms). */
@@ -69,8 +69,8 @@ export class CacheService {
   readonly #kv: KVNamespace;
   readonly #hitTtl: number;
   readonly #missTtl: number;
-  readonly #defer?: (promise: Promise<unknown>) => void;
-  readonly #onEvent?: (event: CacheEvent) => void;
+  readonly #defer: ((promise: Promise<unknown>) => void) | undefined;
+  readonly #onEvent: ((event: CacheEvent) => void) | undefined;
   readonly #versionCacheMs: number;
   readonly #waitMs: number;
   readonly #now: () => number;

@@ -16,9 +16,9 @@ export interface PrefixDeletion {
 
 export interface PrefixDeletionOptions {
   /** KV operations this call may use, 2–1 000 (default 900). */
-  budget?: number;
-  /** The cursor a previous incomplete call returned. */
-  cursor?: string;
+  budget?: number | undefined;
+  /** The cursor a previous incomplete call returned; undefined starts from the first key. */
+  cursor?: string | undefined;
 }
 
 /**
@@ -47,7 +47,8 @@ export async function deleteByPrefix(
   let cursor = options.cursor;
   // A list is only worth its operation if at least one delete can follow it.
   while (budget - operations >= 2) {
-    const page = await kv.list({ prefix, cursor, limit: Math.min(1_000, budget - operations - 1) });
+    const limit = Math.min(1_000, budget - operations - 1);
+    const page = await kv.list({ prefix, ...(cursor === undefined ? {} : { cursor }), limit });
     operations++;
     await Promise.all(page.keys.map((key) => kv.delete(key.name)));
     operations += page.keys.length;
@@ -55,5 +56,6 @@ export async function deleteByPrefix(
     if (page.list_complete) return { deleted, complete: true, operations };
     cursor = page.cursor;
   }
-  return { deleted, complete: false, cursor, operations };
+  // The loop ran at least once (budget ≥ 2) and its last page was incomplete, so `cursor` is set.
+  return { deleted, complete: false, ...(cursor === undefined ? {} : { cursor }), operations };
 }

@@ -34,9 +34,8 @@ export function isLogLevel(value: unknown): value is LogLevel {
 /** Errors become `{ name, message, stack }`: only logs ever see them. Secrets are masked at any depth. */
 function sanitise(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
-    const out: LogFields = { name: value.name, message: value.message, stack: value.stack };
-    if (value.cause !== undefined && depth < MAX_DEPTH) out.cause = sanitise(value.cause, depth + 1);
-    return out;
+    const cause = value.cause !== undefined && depth < MAX_DEPTH ? { cause: sanitise(value.cause, depth + 1) } : {};
+    return { name: value.name, message: value.message, stack: value.stack, ...cause } satisfies LogFields;
   }
   if (typeof value === "bigint") return value.toString();
   if (value === null || typeof value !== "object") return value;

@@ -9,11 +9,11 @@ export interface FieldIssue {
 
 export interface AppErrorOptions {
   /** Human-readable explanation specific to this occurrence. Shown to clients: never put internals here. */
-  detail?: string;
+  detail?: string | undefined;
   /** Field-level issues, for validation failures. */
-  errors?: FieldIssue[];
+  errors?: FieldIssue[] | undefined;
   /** Extra response headers (e.g. `Retry-After`, `Allow`). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The underlying error, for the logs only. */
   cause?: unknown;
 }
@@ -29,9 +29,9 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly title: string;
-  readonly detail?: string;
-  readonly errors?: FieldIssue[];
-  readonly headers?: Record<string, string>;
+  readonly detail?: string | undefined;
+  readonly errors?: FieldIssue[] | undefined;
+  readonly headers?: Record<string, string> | undefined;
 
   constructor(status: number, code: string, title: string, options: AppErrorOptions = {}) {
     super(`${code}: ${options.detail ?? title}`, { cause: options.cause });

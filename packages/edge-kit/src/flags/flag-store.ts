@@ -39,9 +39,9 @@ export interface FlagPage extends FlagListing {
 }
 
 export interface FlagListOptions {
-  cursor?: string;
+  cursor?: string | undefined;
   /** Keys to list, 1–1 000 (default 1 000, KV's maximum). A page can hold fewer flags, even none. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 export interface FlagStoreOptions {
@@ -138,7 +138,8 @@ export class FlagStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new RangeError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`);
     }
-    const page = await this.#kv.list({ prefix: FLAG_KEY_PREFIX, cursor: options.cursor, limit });
+    const { cursor } = options;
+    const page = await this.#kv.list({ prefix: FLAG_KEY_PREFIX, ...(cursor === undefined ? {} : { cursor }), limit });
     const listing = await this.#readKeys(page.keys);
     return { ...listing, cursor: page.list_complete ? null : page.cursor };
   }

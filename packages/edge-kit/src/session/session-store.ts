@@ -125,7 +125,7 @@ export class SessionStore {
     const out: SessionSummary[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.#kv.list({ prefix: indexPrefix(userId), cursor });
+      const page = await this.#kv.list({ prefix: indexPrefix(userId), ...(cursor === undefined ? {} : { cursor }) });
       for (const key of page.keys) {
         const meta = IndexMetadataSchema.safeParse(key.metadata);
         if (!meta.success) continue;
@@ -157,7 +157,7 @@ export class SessionStore {
     let revoked = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.#kv.list({ prefix: indexPrefix(userId), cursor });
+      const page = await this.#kv.list({ prefix: indexPrefix(userId), ...(cursor === undefined ? {} : { cursor }) });
       const doomed = page.keys.filter((key) => key.name !== indexKey(userId, keepSessionId ?? ""));
       await Promise.all(
         doomed.map(async (key) => {

@@ -87,13 +87,13 @@ export function chunkBytes(bytes: Uint8Array, sizes: readonly number[]): Uint8Ar
 }
 
 export interface ChunkedStreamOptions {
-  chunkSizes?: readonly number[];
+  chunkSizes?: readonly number[] | undefined;
   /** Chunks sent before a `break` or `hang` ending (default: all of them). */
-  failAfterChunks?: number;
+  failAfterChunks?: number | undefined;
   /** After the chunks: close, error the stream (`break`), or stall until cancelled or aborted (`hang`). */
-  ending?: "close" | "break" | "hang";
+  ending?: "close" | "break" | "hang" | undefined;
   /** Aborting it errors the stream, as an aborted request would. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -148,6 +148,7 @@ export function chunkedStream(
           record.closed = true;
           controller.close();
         }
+        return undefined;
       },
       cancel() {
         record.cancelled = true;
@@ -159,7 +160,15 @@ export function chunkedStream(
   return { stream, record };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** The fields the double reads from a model's inputs and options. */
+interface KnownFields {
+  signal?: unknown;
+  stream?: unknown;
+  input_text?: unknown;
+  text?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> & KnownFields {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

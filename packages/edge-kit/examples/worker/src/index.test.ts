@@ -15,7 +15,7 @@ function parseEvents(body: string): { id: string; event: string; data: unknown }
     .split("\n\n")
     .filter((block) => block.trim() !== "" && !block.startsWith(":"))
     .map((block) => {
-      const fields = Object.fromEntries(
+      const fields: Partial<Record<"id" | "event" | "data", string>> = Object.fromEntries(
         block.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
       );
       return { id: fields.id ?? "", event: fields.event ?? "", data: JSON.parse(fields.data ?? "null") };
