@@ -1,4 +1,5 @@
 // AppError: an expected failure with a stable machine-readable code, rendered as RFC 9457 problem+json.
+import { describeStatus } from "./status";
 
 /** One field-level problem, as reported by schema validation. */
 export interface FieldIssue {
@@ -49,25 +50,23 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
+/** An AppError with its status's generic code and title (see describeStatus). */
+function withStatus(status: number, options: AppErrorOptions = {}): AppError {
+  const { code, title } = describeStatus(status);
+  return new AppError(status, code, title, options);
+}
+
 /** Shorthands for the statuses the API uses most. */
 export const errors = {
-  badRequest: (detail?: string, errors?: FieldIssue[]) =>
-    new AppError(400, "invalid-request", "The request is not valid", { detail, errors }),
-  unauthorized: (detail = "Sign in to continue") =>
-    new AppError(401, "unauthenticated", "Authentication required", { detail }),
-  forbidden: (detail?: string) => new AppError(403, "forbidden", "Not allowed", { detail }),
-  notFound: (detail?: string) => new AppError(404, "not-found", "Not found", { detail }),
-  conflict: (code: string, detail?: string) => new AppError(409, code, "Conflict", { detail }),
-  payloadTooLarge: (limitBytes: number) =>
-    new AppError(413, "payload-too-large", "The request body is too large", {
-      detail: `The body must not exceed ${limitBytes} bytes`,
-    }),
-  unsupportedMediaType: (expected = "application/json") =>
-    new AppError(415, "unsupported-media-type", "Unsupported media type", {
-      detail: `Send the body as ${expected}`,
-    }),
+  badRequest: (detail?: string, errors?: FieldIssue[]) => withStatus(400, { detail, errors }),
+  unauthorized: (detail = "Sign in to continue") => withStatus(401, { detail }),
+  forbidden: (detail?: string) => withStatus(403, { detail }),
+  notFound: (detail?: string) => withStatus(404, { detail }),
+  conflict: (code: string, detail?: string) => new AppError(409, code, describeStatus(409).title, { detail }),
+  payloadTooLarge: (limitBytes: number) => withStatus(413, { detail: `The body must not exceed ${limitBytes} bytes` }),
+  unsupportedMediaType: (expected = "application/json") => withStatus(415, { detail: `Send the body as ${expected}` }),
   unavailable: (detail?: string, retryAfterSeconds?: number) =>
-    new AppError(503, "unavailable", "Service unavailable", {
+    withStatus(503, {
       detail,
       headers: retryAfterSeconds === undefined ? undefined : { "Retry-After": String(retryAfterSeconds) },
     }),

@@ -1,6 +1,5 @@
 export { AppError, type AppErrorOptions, errors, type FieldIssue, isAppError } from "./app-error";
 export {
-  describeStatus,
   PROBLEM_CONTENT_TYPE,
   type Problem,
   type ProblemContext,
@@ -10,3 +9,4 @@ export {
   problemTypeFor,
   toProblem,
 } from "./problem";
+export { describeStatus } from "./status";
