@@ -1,32 +1,15 @@
-// A small client-side router on the History API: paths in, a re-render out. No dependency needed.
-import { useEffect, useState } from "react";
+// Navigation outside components (after a form succeeds, from a hook): the app's React Router instance registers
+// itself here. Components use react-router's <Link> and useNavigate() directly.
+type Navigator = (to: string, options?: { replace?: boolean }) => void;
 
-const listeners = new Set<() => void>();
+let navigator: Navigator = (to) => {
+  location.assign(to);
+};
 
-export function navigate(path: string): void {
-  if (path === location.pathname + location.search) return;
-  history.pushState(null, "", path);
-  for (const listener of listeners) listener();
+export function setNavigator(next: Navigator): void {
+  navigator = next;
 }
 
-export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const update = () => setPath(location.pathname);
-    listeners.add(update);
-    window.addEventListener("popstate", update);
-    return () => {
-      listeners.delete(update);
-      window.removeEventListener("popstate", update);
-    };
-  }, []);
-  return path;
-}
-
-/** Intercepts clicks on same-origin links so they navigate without a reload. */
-export function onLinkClick(event: React.MouseEvent<HTMLAnchorElement>): void {
-  const href = event.currentTarget.getAttribute("href");
-  if (!href?.startsWith("/") || href.startsWith("/api/") || event.metaKey || event.ctrlKey || event.shiftKey) return;
-  event.preventDefault();
-  navigate(href);
+export function navigate(to: string, options?: { replace?: boolean }): void {
+  navigator(to, options);
 }

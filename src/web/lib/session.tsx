@@ -1,9 +1,14 @@
-// Who is signed in, for the whole UI: loaded from /api/auth/state, changed by sign-in and sign-out.
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
+// Who is signed in, for the whole UI: one TanStack Query entry for /api/auth/state, which answers 200 with
+// { user: null } for visitors (so asking raises no console error). Sign-in writes the entry; sign-out clears
+// every cached query, so nothing of the last user stays on screen.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import type { User } from "../../features/auth/auth.schema";
-import { ApiError, api } from "./api";
+import { api, ok } from "../api";
 
-interface SessionValue {
+export const SESSION_KEY = ["session"] as const;
+
+export interface SessionValue {
   user: User | null;
   loading: boolean;
   refresh(): Promise<void>;
@@ -11,40 +16,26 @@ interface SessionValue {
   setUser(user: User | null): void;
 }
 
-const SessionContext = createContext<SessionValue | null>(null);
-
-export function SessionProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  const refresh = useCallback(async () => {
-    try {
-      // Always 200: signed-out visitors get { user: null } rather than a 401 the console would report.
-      setUser((await api<{ user: User | null }>("/api/auth/state")).user);
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      setUser(null);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  const signOut = useCallback(async () => {
-    await fetch("/api/auth/logout", { method: "POST", credentials: "same-origin" });
-    setUser(null);
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
-  return (
-    <SessionContext.Provider value={{ user, loading, refresh, signOut, setUser }}>{children}</SessionContext.Provider>
-  );
-}
-
 export function useSession(): SessionValue {
-  const value = useContext(SessionContext);
-  if (!value) throw new Error("useSession outside SessionProvider");
-  return value;
+  const client = useQueryClient();
+  const query = useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: async () => (await ok(api.GET("/api/auth/state"))).user as User | null,
+    staleTime: 60_000,
+  });
+  const refresh = useCallback(async () => {
+    await client.invalidateQueries({ queryKey: SESSION_KEY });
+  }, [client]);
+  const setUser = useCallback(
+    (user: User | null) => {
+      client.setQueryData(SESSION_KEY, user);
+    },
+    [client],
+  );
+  const signOut = useCallback(async () => {
+    await ok(api.POST("/api/auth/logout"));
+    client.clear();
+    client.setQueryData(SESSION_KEY, null);
+  }, [client]);
+  return { user: query.data ?? null, loading: query.isPending, refresh, signOut, setUser };
 }

@@ -1,5 +1,7 @@
 // The assistant: ask about my rooms and files, watch the steps and the answer stream in, stop it, revisit past ones.
+
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import { Link } from "react-router";
 import {
   type AssistantEvent,
   AssistantEventSchema,
@@ -9,7 +11,6 @@ import {
 } from "../../features/assistant/assistant.schema";
 import { ApiError, api, describeProblem, type ProblemBody } from "../lib/api";
 import { formatTime } from "../lib/format";
-import { onLinkClick } from "../lib/router";
 import { readSse } from "../lib/sse-client";
 
 interface Step {
@@ -49,9 +50,11 @@ function Citations({ citations }: { citations: Citation[] }) {
     <ol className="citations" aria-label="Sources">
       {citations.map((c) => (
         <li key={c.index} value={c.index}>
-          <a href={c.href} onClick={c.href.startsWith("/") && !c.href.startsWith("/api/") ? onLinkClick : undefined}>
-            {c.title}
-          </a>
+          {c.href.startsWith("/") && !c.href.startsWith("/api/") ? (
+            <Link to={c.href}>{c.title}</Link>
+          ) : (
+            <a href={c.href}>{c.title}</a>
+          )}
           <span className="hint"> — {c.excerpt.slice(0, 160)}</span>
         </li>
       ))}

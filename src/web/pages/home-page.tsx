@@ -1,43 +1,140 @@
-// Home: what is running (from /api/status) and the first feature, a shared counter.
-import { useCallback, useEffect, useState } from "react";
-import type { CounterValue } from "../../features/counters/counters.schema";
-import type { Status } from "../../features/system/system.schema";
+// Home. Signed out: what Outpost is, and the way in. Signed in: your rooms (unread first), your latest files and
+// conversations, each a click from where you left off.
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
-import { ApiError, api } from "../lib/api";
-import { useLoad } from "../lib/use-load";
+import { formatTime } from "../lib/format";
+import { roomsQuery } from "../lib/queries";
+import { useSession } from "../lib/session";
+import { PageSkeleton } from "../shell/skeleton";
 
-function StatusCard() {
-  const { data: status, error } = useLoad<Status>("/api/status");
-  if (error) return <ErrorAlert text={error} />;
-  if (!status) return <p aria-busy="true">Loading status…</p>;
+function Landing() {
   return (
-    <section className="card" aria-labelledby="status-heading">
-      <h2 id="status-heading">Status</h2>
-      <dl className="facts">
-        <dt>Version</dt>
-        <dd data-testid="status-version">{status.version}</dd>
-        <dt>Environment</dt>
-        <dd data-testid="status-environment">{status.environment}</dd>
-        <dt>AI provider</dt>
-        <dd>
-          {status.ai.provider} {status.ai.available ? "" : "(not available)"}
-        </dd>
-        <dt>Link previews</dt>
-        <dd>{status.services.unfurl}</dd>
-        <dt>Database</dt>
-        <dd>
-          {status.migrations.state === "current"
-            ? `up to date (${status.migrations.applied} migrations)`
-            : status.migrations.state === "pending"
-              ? `migrations pending: ${status.migrations.pending.join(", ")}`
-              : "unavailable"}
-        </dd>
-      </dl>
-      <h3>Bindings</h3>
-      <ul className="chips">
-        {Object.entries(status.bindings).map(([name, on]) => (
-          <li key={name} className={on ? "chip on" : "chip off"}>
-            {name}
+    <div className="landing">
+      <h1>Your team's workspace, at the edge</h1>
+      <p className="lede">
+        Outpost keeps a team's conversations, files and questions in one place. Rooms are live and never lose a message,
+        even when your connection drops. Files are stored, analysed and shared with links that expire. The assistant
+        answers from what your team has written and uploaded, and cites where it found it.
+      </p>
+      <div className="cta">
+        <Link className="primary" to="/register">
+          Create an account
+        </Link>
+        <Link to="/signin">Sign in</Link>
+      </div>
+      <div className="grid">
+        <section className="card">
+          <h2>Rooms</h2>
+          <p>Public and private rooms with presence, typing, link previews and full history.</p>
+        </section>
+        <section className="card">
+          <h2>Files</h2>
+          <p>Upload large files with resumable progress, preview them, and share signed links.</p>
+        </section>
+        <section className="card">
+          <h2>Assistant</h2>
+          <p>Ask a question; the answer streams in with its sources from your rooms and files.</p>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function RoomsCard() {
+  const rooms = useQuery(roomsQuery);
+  const list = [...(rooms.data ?? [])].sort((a, b) => (b.unread ?? 0) - (a.unread ?? 0)).slice(0, 8);
+  return (
+    <section className="card" aria-labelledby="home-rooms">
+      <h2 id="home-rooms">Your rooms</h2>
+      {rooms.isPending && <PageSkeleton lines={3} />}
+      <ErrorAlert text={rooms.error ? errorMessage(rooms.error) : null} />
+      {rooms.data && list.length === 0 && (
+        <p className="empty">
+          <strong>No rooms yet</strong>
+          <Link to="/rooms">Create the first room</Link> and invite your team.
+        </p>
+      )}
+      <ul className="list">
+        {list.map((room) => (
+          <li key={room.name} className="row spread">
+            <Link to={`/rooms/${room.name}`} className="truncate">
+              #{room.name}
+            </Link>
+            <span className="hint">
+              {(room.unread ?? 0) > 0
+                ? `${room.unread} unread`
+                : room.lastMessageAt
+                  ? `active ${formatTime(room.lastMessageAt)}`
+                  : "no messages yet"}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to="/rooms">All rooms</Link>
+      </p>
+    </section>
+  );
+}
+
+function FilesCard() {
+  const files = useQuery({
+    queryKey: ["files", "recent"],
+    queryFn: async () => (await ok(api.GET("/api/files", { params: { query: { limit: 5 } } }))).files,
+  });
+  return (
+    <section className="card" aria-labelledby="home-files">
+      <h2 id="home-files">Latest files</h2>
+      {files.isPending && <PageSkeleton lines={2} />}
+      <ErrorAlert text={files.error ? errorMessage(files.error) : null} />
+      {files.data?.length === 0 && (
+        <p className="empty">
+          <strong>No files yet</strong>
+          <Link to="/files">Upload a file</Link> to keep it with your team's work.
+        </p>
+      )}
+      <ul className="list">
+        {files.data?.map((file) => (
+          <li key={file.id} className="row spread">
+            <Link to={`/files?file=${file.id}`} className="truncate">
+              {file.name}
+            </Link>
+            <span className="hint">{formatTime(file.createdAt)}</span>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to="/files">All files</Link>
+      </p>
+    </section>
+  );
+}
+
+function ConversationsCard() {
+  const conversations = useQuery({
+    queryKey: ["assistant", "conversations"],
+    queryFn: async () => (await ok(api.GET("/api/assistant/conversations"))).conversations,
+  });
+  const list = conversations.data?.slice(0, 5);
+  return (
+    <section className="card" aria-labelledby="home-assistant">
+      <h2 id="home-assistant">Assistant</h2>
+      {conversations.isPending && <PageSkeleton lines={2} />}
+      <ErrorAlert text={conversations.error ? errorMessage(conversations.error) : null} />
+      {list?.length === 0 && (
+        <p className="empty">
+          <strong>No questions yet</strong>
+          <Link to="/assistant">Ask the assistant</Link> about anything your team has written or uploaded.
+        </p>
+      )}
+      <ul className="list">
+        {list?.map((c) => (
+          <li key={c.id}>
+            <Link to={`/assistant?conversation=${c.id}`} className="truncate">
+              {c.title}
+            </Link>
           </li>
         ))}
       </ul>
@@ -45,62 +142,17 @@ function StatusCard() {
   );
 }
 
-function CounterCard({ name }: { name: string }) {
-  const [value, setValue] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const call = useCallback(async (request: Promise<CounterValue>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      setValue((await request).value);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void call(api<CounterValue>(`/api/counters/${name}`));
-  }, [call, name]);
-
-  const act = (action: "increment" | "decrement" | "reset") =>
-    call(api<CounterValue>(`/api/counters/${name}/${action}`, { method: "POST" }));
-
-  return (
-    <section className="card" aria-labelledby="counter-heading">
-      <h2 id="counter-heading">Counter “{name}”</h2>
-      <p className="big" data-testid="counter-value" aria-live="polite">
-        {value ?? "…"}
-      </p>
-      <div className="row">
-        <button type="button" onClick={() => act("decrement")} disabled={busy}>
-          −1
-        </button>
-        <button type="button" onClick={() => act("increment")} disabled={busy}>
-          +1
-        </button>
-        <button type="button" onClick={() => act("reset")} disabled={busy}>
-          Reset
-        </button>
-      </div>
-      <ErrorAlert text={error} />
-    </section>
-  );
-}
-
 export function HomePage() {
+  const { user, loading } = useSession();
+  if (loading) return <PageSkeleton />;
+  if (!user) return <Landing />;
   return (
     <>
-      <h1>Your outpost is running</h1>
-      <p className="lede">
-        A realtime team workspace on Cloudflare's edge. This page shows what the Worker reports about itself.
-      </p>
+      <h1>Welcome back, {user.displayName}</h1>
       <div className="grid">
-        <StatusCard />
-        <CounterCard name="visits" />
+        <RoomsCard />
+        <FilesCard />
+        <ConversationsCard />
       </div>
     </>
   );

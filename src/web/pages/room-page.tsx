@@ -2,6 +2,7 @@
 // Access is checked first (a private room answers 404 to non-members, and a socket that can never open would be
 // retried forever); a private room also shows its members, who can add others by email, leave, or be removed.
 import { useCallback, useEffect, useState } from "react";
+import { useParams } from "react-router";
 import type { RoomMembers } from "../../features/rooms/rooms.schema";
 import { ErrorAlert } from "../components/error-alert";
 import { api, errorMessage, isNotFound } from "../lib/api";
@@ -66,4 +67,10 @@ export function RoomPage({ room }: { room: string }) {
       )}
     </section>
   );
+}
+
+/** The route /rooms/:room: one RoomPage per room name (a new name starts fresh). */
+export function RoomRoute() {
+  const { room = "" } = useParams();
+  return <RoomPage key={room} room={room} />;
 }

@@ -1,11 +1,12 @@
 // The room list: message counts and who is online, a form to open any room by name, and one to create a room
 // (public, or private: only its members see it).
 import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
 import { ROOM_NAME, type RoomSummary, type RoomVisibility } from "../../features/rooms/rooms.schema";
 import { ErrorAlert } from "../components/error-alert";
 import { ApiError, api, errorMessage } from "../lib/api";
 import { lastRead } from "../lib/read-marks";
-import { navigate, onLinkClick } from "../lib/router";
+import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useLoad } from "../lib/use-load";
 
@@ -106,9 +107,7 @@ export function RoomsPage() {
             {createError.existing && (
               <>
                 {" "}
-                <a href={`/rooms/${createError.existing}`} onClick={onLinkClick}>
-                  Open #{createError.existing}
-                </a>
+                <Link to={`/rooms/${createError.existing}`}>Open #{createError.existing}</Link>
               </>
             )}
           </p>
@@ -124,9 +123,9 @@ export function RoomsPage() {
       <ul className="list">
         {rooms?.map((room) => (
           <li key={room.name} className="card wrap-anywhere" data-room={room.name} data-visibility={room.visibility}>
-            <a href={`/rooms/${room.name}`} onClick={onLinkClick}>
+            <Link to={`/rooms/${room.name}`}>
               <strong>#{room.name}</strong>
-            </a>{" "}
+            </Link>{" "}
             {room.visibility === "private" && (
               <>
                 <span className="badge private" data-testid="private-badge" title="Only members see this room">

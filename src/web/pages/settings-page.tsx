@@ -1,12 +1,12 @@
 // My profile, my password, and my sessions (revoke one, or sign out everywhere else).
 import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { Link } from "react-router";
 import type { User } from "../../features/auth/auth.schema";
 import type { UserStatsView } from "../../features/files/files.schema";
 import { ErrorAlert } from "../components/error-alert";
 import { type Result, ResultMessage } from "../components/result-message";
 import { api, errorMessage } from "../lib/api";
 import { formatBytes, formatTime } from "../lib/format";
-import { onLinkClick } from "../lib/router";
 import { useSession } from "../lib/session";
 import { useLoad } from "../lib/use-load";
 
@@ -151,9 +151,7 @@ export function SettingsPage() {
           <p aria-busy="true">Loading…</p>
         )}
         <p className="hint">
-          <a href="/files" onClick={onLinkClick}>
-            Manage my files
-          </a>
+          <Link to="/files">Manage my files</Link>
         </p>
       </section>
       <section className="card" aria-labelledby="sessions-heading">

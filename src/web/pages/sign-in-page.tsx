@@ -1,52 +1,87 @@
-// Sign in or create an account; field rules mirror the API's zod schemas.
+// Sign in or create an account. Field rules mirror the API's zod schemas; a refusal is shown as the API's own
+// reason in a sentence, beside the field it concerns when it names one.
 import { type FormEvent, useState } from "react";
-import type { User } from "../../features/auth/auth.schema";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { ApiError, api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
-import { api, errorMessage } from "../lib/api";
-import { navigate } from "../lib/router";
 import { useSession } from "../lib/session";
 
-export function SignInPage({ mode }: { mode: "sign-in" | "register" }) {
+/** Only a path inside the app is followed after sign-in (never another origin). */
+export function safeNext(next: string | null): string {
+  return next && /^\/(?!\/)/.test(next) && !next.startsWith("/api/") ? next : "/";
+}
+
+function AuthForm({ registering }: { registering: boolean }) {
   const { setUser } = useSession();
-  const [error, setError] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
+  const [error, setError] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
-  const registering = mode === "register";
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const body = registering
-      ? { email: form.get("email"), password: form.get("password"), displayName: form.get("displayName") }
-      : { email: form.get("email"), password: form.get("password") };
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ user: User }>(registering ? "/api/auth/register" : "/api/auth/login", {
-        method: "POST",
-        body: JSON.stringify(body),
-      });
+      const result = registering
+        ? await ok(
+            api.POST("/api/auth/register", {
+              body: { email, password, displayName: String(form.get("displayName") ?? "") },
+            }),
+          )
+        : await ok(api.POST("/api/auth/login", { body: { email, password } }));
       setUser(result.user);
-      navigate("/rooms");
+      navigate(next, { replace: true });
     } catch (e) {
-      setError(errorMessage(e));
-    } finally {
+      setError(e instanceof ApiError ? e : errorMessage(e));
       setBusy(false);
     }
   };
 
+  const fields = error instanceof ApiError ? error.fieldErrors() : {};
+  const fieldError = (name: string) =>
+    fields[name] ? (
+      <span className="error" id={`${name}-error`}>
+        {fields[name]}
+      </span>
+    ) : null;
+  const exists = error instanceof ApiError && error.status === 409;
+  const alsoLink = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
+
   return (
     <section className="card narrow" aria-labelledby="auth-heading">
       <h1 id="auth-heading">{registering ? "Create your account" : "Sign in"}</h1>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={submit} className="stack" noValidate={false}>
         {registering && (
           <label>
             Display name
-            <input name="displayName" required maxLength={64} autoComplete="name" />
+            <input
+              name="displayName"
+              required
+              maxLength={64}
+              autoComplete="name"
+              aria-invalid={fields.displayName ? true : undefined}
+              aria-describedby={fields.displayName ? "displayName-error" : undefined}
+            />
+            {fieldError("displayName")}
           </label>
         )}
         <label>
           Email
-          <input name="email" type="email" required maxLength={254} autoComplete="email" />
+          <input
+            name="email"
+            type="email"
+            required
+            maxLength={254}
+            autoComplete="email"
+            aria-invalid={fields.email || exists ? true : undefined}
+            aria-describedby={fields.email ? "email-error" : undefined}
+          />
+          {fieldError("email")}
         </label>
         <label>
           Password
@@ -57,25 +92,45 @@ export function SignInPage({ mode }: { mode: "sign-in" | "register" }) {
             minLength={registering ? 8 : 1}
             maxLength={128}
             autoComplete={registering ? "new-password" : "current-password"}
+            aria-invalid={fields.password ? true : undefined}
+            aria-describedby={fields.password ? "password-error" : "password-hint"}
           />
+          {fieldError("password")}
         </label>
-        {registering && <p className="hint">At least 8 characters; a passphrase is best.</p>}
+        {registering && (
+          <p className="hint" id="password-hint">
+            At least 8 characters; a passphrase is best.
+          </p>
+        )}
         <button type="submit" disabled={busy}>
-          {registering ? "Create account" : "Sign in"}
+          {busy ? (registering ? "Creating…" : "Signing in…") : registering ? "Create account" : "Sign in"}
         </button>
-        <ErrorAlert text={error} />
+        <ErrorAlert text={error === null ? null : typeof error === "string" ? error : error.message} />
+        {exists && registering && (
+          <p>
+            <Link to={`/signin${alsoLink}`}>Sign in with this email</Link>
+          </p>
+        )}
       </form>
       <p>
         {registering ? (
           <>
-            Have an account? <a href="/signin">Sign in</a>
+            Have an account? <Link to={`/signin${alsoLink}`}>Sign in</Link>
           </>
         ) : (
           <>
-            New here? <a href="/register">Create an account</a>
+            New here? <Link to={`/register${alsoLink}`}>Create an account</Link>
           </>
         )}
       </p>
     </section>
   );
+}
+
+export function SignInPage() {
+  return <AuthForm key="sign-in" registering={false} />;
+}
+
+export function RegisterPage() {
+  return <AuthForm key="register" registering />;
 }

@@ -1,0 +1,91 @@
+// The sidebar: rooms with unread badges, the other pages, and me. The same component fills the desktop column
+// and the phone drawer.
+import { useQuery } from "@tanstack/react-query";
+import { NavLink, useNavigate } from "react-router";
+import { roomsQuery } from "../lib/queries";
+import { useSession } from "../lib/session";
+
+const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? "nav-item active" : "nav-item");
+
+export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => void; onOpenSwitcher: () => void }) {
+  const { user, signOut } = useSession();
+  const navigate = useNavigate();
+  const rooms = useQuery(roomsQuery);
+  if (!user) return null;
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <NavLink to="/" className="brand" onClick={onNavigate} end>
+        Outpost
+      </NavLink>
+      <button type="button" className="nav-item switcher-button" onClick={onOpenSwitcher}>
+        <span>Jump to…</span>
+        <kbd aria-label="Control K">Ctrl K</kbd>
+      </button>
+      <NavLink to="/" className={navClass} onClick={onNavigate} end>
+        <span className="label">Home</span>
+      </NavLink>
+      <div className="nav-section">
+        <span>Rooms</span>
+        <NavLink to="/rooms" onClick={onNavigate} end>
+          Browse
+        </NavLink>
+      </div>
+      <ul className="list" aria-label="Rooms" style={{ gap: 0, margin: 0 }}>
+        {rooms.isPending && (
+          <li>
+            <span className="skeleton" style={{ width: "70%", margin: "0.5rem 0.6rem" }} />
+          </li>
+        )}
+        {rooms.data?.map((room) => {
+          const unread = room.unread ?? 0;
+          return (
+            <li key={room.name}>
+              <NavLink
+                to={`/rooms/${room.name}`}
+                className={(state) => `${navClass(state)}${unread > 0 ? " unread" : ""}`}
+                onClick={onNavigate}
+                aria-label={unread > 0 ? `#${room.name}, ${unread} unread` : `#${room.name}`}
+              >
+                <span className="label">
+                  {room.visibility === "private" ? "🔒 " : "# "}
+                  {room.name}
+                </span>
+                {unread > 0 && <span className="badge">{unread > 99 ? "99+" : unread}</span>}
+              </NavLink>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="nav-section">Workspace</div>
+      <NavLink to="/files" className={navClass} onClick={onNavigate}>
+        <span className="label">Files</span>
+      </NavLink>
+      <NavLink to="/assistant" className={navClass} onClick={onNavigate}>
+        <span className="label">Assistant</span>
+      </NavLink>
+      {user.role === "admin" && (
+        <NavLink to="/admin" className={navClass} onClick={onNavigate}>
+          <span className="label">Admin</span>
+        </NavLink>
+      )}
+      <a className="nav-item" href="/api/docs">
+        <span className="label">API reference</span>
+      </a>
+      <div className="me">
+        <NavLink to="/settings" className={navClass} onClick={onNavigate}>
+          <span className="label">{user.displayName}</span>
+        </NavLink>
+        <button
+          type="button"
+          className="nav-item"
+          onClick={() => {
+            onNavigate?.();
+            void signOut().then(() => navigate("/signin"));
+          }}
+        >
+          <span className="label">Sign out</span>
+        </button>
+      </div>
+    </nav>
+  );
+}
