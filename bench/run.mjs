@@ -4,6 +4,7 @@ const BENCHMARKS = {
   rooms: () => import("./rooms.mjs"),
   files: () => import("./files.mjs"),
   assistant: () => import("./assistant.mjs"),
+  bundle: () => import("./bundle.mjs"),
 };
 
 const name = process.argv[2] ?? "limits";

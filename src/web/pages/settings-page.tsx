@@ -1,180 +1,281 @@
-// My profile, my password, and my sessions (revoke one, or sign out everywhere else).
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+// My profile, my password, my uploads and my sessions (revoke one, or sign out everywhere else). Each card says
+// how its own action went, next to the button that started it.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import type { User } from "../../features/auth/auth.schema";
-import type { UserStatsView } from "../../features/files/files.schema";
+import { ApiError, api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
 import { type Result, ResultMessage } from "../components/result-message";
-import { api, errorMessage } from "../lib/api";
 import { formatBytes, formatTime } from "../lib/format";
 import { useSession } from "../lib/session";
-import { useLoad } from "../lib/use-load";
+import { PageSkeleton } from "../shell/skeleton";
 
-interface SessionView {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string;
+const SESSIONS_KEY = ["sessions"] as const;
+
+function outcome(e: unknown): Result {
+  return { ok: false, text: errorMessage(e) };
 }
 
-export function SettingsPage() {
+function ProfileCard() {
   const { user, setUser } = useSession();
-  const [sessions, setSessions] = useState<SessionView[]>([]);
-  const [message, setMessage] = useState<Result | null>(null);
-  const { data: stats, error: statsError } = useLoad<UserStatsView>("/api/users/me/stats");
+  const [result, setResult] = useState<Result | null>(null);
+  const save = useMutation({
+    mutationFn: async (displayName: string) => (await ok(api.PATCH("/api/users/me", { body: { displayName } }))).user,
+    onSuccess: (next) => {
+      setUser(next);
+      setResult({ ok: true, text: "Display name saved." });
+    },
+    onError: (e) => setResult(outcome(e)),
+  });
+  if (!user) return null;
+  return (
+    <section className="card" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">Profile</h2>
+      <p className="hint">
+        {user.email} · {user.role}
+      </p>
+      <form
+        onSubmit={(event: FormEvent<HTMLFormElement>) => {
+          event.preventDefault();
+          setResult(null);
+          save.mutate(String(new FormData(event.currentTarget).get("displayName") ?? ""));
+        }}
+        className="stack"
+      >
+        <label>
+          Display name
+          <input name="displayName" defaultValue={user.displayName} required maxLength={64} />
+        </label>
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : "Save"}
+        </button>
+        <ResultMessage result={result} />
+      </form>
+    </section>
+  );
+}
 
-  const loadSessions = useCallback(async () => {
-    setSessions((await api<{ sessions: SessionView[] }>("/api/sessions")).sessions);
-  }, []);
-
-  useEffect(() => {
-    void loadSessions();
-  }, [loadSessions]);
-
-  const run = async (action: () => Promise<string>) => {
-    try {
-      setMessage({ ok: true, text: await action() });
-    } catch (e) {
-      setMessage({ ok: false, text: errorMessage(e) });
-    }
-  };
-
-  const rename = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const displayName = String(new FormData(event.currentTarget).get("displayName") ?? "");
-    void run(async () => {
-      const result = await api<{ user: User }>("/api/users/me", {
-        method: "PATCH",
-        body: JSON.stringify({ displayName }),
-      });
-      setUser(result.user);
-      return "Display name saved.";
-    });
-  };
-
-  const changePassword = (event: FormEvent<HTMLFormElement>) => {
+function PasswordCard() {
+  const client = useQueryClient();
+  const [result, setResult] = useState<Result | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const change = useMutation({
+    mutationFn: async (password: { current: string; next: string }) =>
+      ok(api.PATCH("/api/users/me", { body: { password } })),
+    onSuccess: () => {
+      setResult({ ok: true, text: "Password changed. Every other session has been signed out." });
+      void client.invalidateQueries({ queryKey: SESSIONS_KEY });
+    },
+    onError: (e) => {
+      setFields(e instanceof ApiError ? e.fieldErrors() : {});
+      setResult(outcome(e));
+    },
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const next = String(form.get("next") ?? "");
+    setResult(null);
+    setFields({});
     if (next !== form.get("confirm")) {
-      setMessage({ ok: false, text: "The new passwords do not match." });
+      setFields({ confirm: "The new passwords do not match." });
+      setResult({ ok: false, text: "The new passwords do not match." });
       return;
     }
     const formElement = event.currentTarget;
-    void run(async () => {
-      await api("/api/users/me", {
-        method: "PATCH",
-        body: JSON.stringify({ password: { current: form.get("current"), next } }),
-      });
-      formElement.reset();
-      await loadSessions();
-      return "Password changed. Every other session has been signed out.";
-    });
+    change.mutate({ current: String(form.get("current") ?? ""), next }, { onSuccess: () => formElement.reset() });
   };
+  const invalid = (key: string) =>
+    fields[key] ? { "aria-invalid": true as const, "aria-describedby": `pw-${key}-error` } : {};
+  const fieldError = (key: string) =>
+    fields[key] ? (
+      <span className="error" id={`pw-${key}-error`}>
+        {fields[key]}
+      </span>
+    ) : null;
+  return (
+    <section className="card" aria-labelledby="password-heading">
+      <h2 id="password-heading">Password</h2>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Current password
+          <input
+            name="current"
+            type="password"
+            required
+            autoComplete="current-password"
+            maxLength={128}
+            {...invalid("password.current")}
+          />
+          {fieldError("password.current")}
+        </label>
+        <label>
+          New password
+          <input
+            name="next"
+            type="password"
+            required
+            minLength={8}
+            maxLength={128}
+            autoComplete="new-password"
+            {...invalid("password.next")}
+          />
+          {fieldError("password.next")}
+        </label>
+        <label>
+          Repeat the new password
+          <input
+            name="confirm"
+            type="password"
+            required
+            minLength={8}
+            maxLength={128}
+            autoComplete="new-password"
+            {...invalid("confirm")}
+          />
+        </label>
+        <button type="submit" disabled={change.isPending}>
+          {change.isPending ? "Changing…" : "Change password"}
+        </button>
+        <ResultMessage result={result} />
+      </form>
+    </section>
+  );
+}
 
-  const revoke = (id: string) =>
-    run(async () => {
-      await fetch(`/api/sessions/${id}`, { method: "DELETE", credentials: "same-origin" });
-      await loadSessions();
-      return "Session revoked.";
-    });
+function UploadsCard() {
+  const stats = useQuery({
+    queryKey: ["me", "stats"],
+    queryFn: () => ok(api.GET("/api/users/me/stats")),
+  });
+  return (
+    <section className="card" aria-labelledby="uploads-heading">
+      <h2 id="uploads-heading">My uploads</h2>
+      {stats.data ? (
+        <dl className="facts" data-testid="upload-stats">
+          <dt>Files stored</dt>
+          <dd data-testid="stats-files">{stats.data.files}</dd>
+          <dt>Space used</dt>
+          <dd data-testid="stats-bytes">{formatBytes(stats.data.bytes)}</dd>
+          <dt>Uploads ever</dt>
+          <dd>{stats.data.uploads}</dd>
+          <dt>Last upload</dt>
+          <dd>{formatTime(stats.data.lastUploadAt)}</dd>
+        </dl>
+      ) : stats.error ? (
+        <ErrorAlert text={errorMessage(stats.error)} />
+      ) : (
+        <PageSkeleton lines={2} />
+      )}
+      <p className="hint">
+        <Link to="/files">Manage my files</Link>
+      </p>
+    </section>
+  );
+}
 
-  const revokeOthers = () =>
-    run(async () => {
-      const { revoked } = await api<{ revoked: number }>("/api/sessions", { method: "DELETE" });
-      await loadSessions();
-      return `Signed out of ${revoked} other session${revoked === 1 ? "" : "s"}.`;
-    });
+/** "Mozilla/5.0 (X11; Linux x86_64) … Chrome/131…" → "Chrome on Linux". */
+export function describeDevice(userAgent: string): string {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrome\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : /curl|node|undici/i.test(userAgent)
+            ? "A script"
+            : null;
+  const os = /iPhone|iPad/.test(userAgent)
+    ? "iOS"
+    : /Android/.test(userAgent)
+      ? "Android"
+      : /Mac OS X/.test(userAgent)
+        ? "macOS"
+        : /Windows/.test(userAgent)
+          ? "Windows"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : null;
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? userAgent.slice(0, 60);
+}
 
-  if (!user) return null;
+function SessionsCard() {
+  const client = useQueryClient();
+  const [result, setResult] = useState<Result | null>(null);
+  const sessions = useQuery({
+    queryKey: SESSIONS_KEY,
+    queryFn: async () => (await ok(api.GET("/api/sessions"))).sessions,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => ok(api.DELETE("/api/sessions/{id}", { params: { path: { id } } })),
+    onSuccess: () => setResult({ ok: true, text: "Session signed out." }),
+    onError: (e) => setResult(outcome(e)),
+    onSettled: () => client.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+  const revokeOthers = useMutation({
+    mutationFn: () => ok(api.DELETE("/api/sessions")),
+    onSuccess: ({ revoked }) =>
+      setResult({ ok: true, text: `Signed out of ${revoked} other session${revoked === 1 ? "" : "s"}.` }),
+    onError: (e) => setResult(outcome(e)),
+    onSettled: () => client.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+  const list = sessions.data ?? [];
+  return (
+    <section className="card" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Sessions</h2>
+      {sessions.isPending && <PageSkeleton lines={2} />}
+      <ErrorAlert text={sessions.error ? errorMessage(sessions.error) : null} />
+      <ul className="list" data-testid="sessions">
+        {list.map((s) => (
+          <li key={s.id} className="row spread wrap">
+            <span className="grow">
+              <span title={s.userAgent}>{describeDevice(s.userAgent)}</span>
+              {s.current && <strong> (this device)</strong>}
+              <br />
+              <span className="hint">
+                Signed in {formatTime(s.createdAt)} · last seen {formatTime(s.lastSeenAt)}
+              </span>
+            </span>
+            {!s.current && (
+              <button
+                type="button"
+                className="danger-quiet"
+                disabled={revoke.isPending}
+                onClick={() => revoke.mutate(s.id)}
+              >
+                Sign out
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="danger-quiet"
+        onClick={() => revokeOthers.mutate()}
+        disabled={list.length < 2 || revokeOthers.isPending}
+      >
+        Sign out everywhere else
+      </button>
+      <ResultMessage result={result} />
+    </section>
+  );
+}
+
+export function SettingsPage() {
   return (
     <>
       <h1>Settings</h1>
-      <ResultMessage result={message} />
       <div className="grid">
-        <section className="card" aria-labelledby="profile-heading">
-          <h2 id="profile-heading">Profile</h2>
-          <p className="hint">
-            {user.email} · {user.role}
-          </p>
-          <form onSubmit={rename} className="stack">
-            <label>
-              Display name
-              <input name="displayName" defaultValue={user.displayName} required maxLength={64} />
-            </label>
-            <button type="submit">Save</button>
-          </form>
-        </section>
-        <section className="card" aria-labelledby="password-heading">
-          <h2 id="password-heading">Password</h2>
-          <form onSubmit={changePassword} className="stack">
-            <label>
-              Current password
-              <input name="current" type="password" required autoComplete="current-password" maxLength={128} />
-            </label>
-            <label>
-              New password
-              <input name="next" type="password" required minLength={8} maxLength={128} autoComplete="new-password" />
-            </label>
-            <label>
-              Repeat the new password
-              <input
-                name="confirm"
-                type="password"
-                required
-                minLength={8}
-                maxLength={128}
-                autoComplete="new-password"
-              />
-            </label>
-            <button type="submit">Change password</button>
-          </form>
-        </section>
+        <ProfileCard />
+        <PasswordCard />
       </div>
-      <section className="card" aria-labelledby="uploads-heading">
-        <h2 id="uploads-heading">My uploads</h2>
-        {stats ? (
-          <dl className="facts" data-testid="upload-stats">
-            <dt>Files stored</dt>
-            <dd data-testid="stats-files">{stats.files}</dd>
-            <dt>Space used</dt>
-            <dd data-testid="stats-bytes">{formatBytes(stats.bytes)}</dd>
-            <dt>Uploads ever</dt>
-            <dd>{stats.uploads}</dd>
-            <dt>Last upload</dt>
-            <dd>{formatTime(stats.lastUploadAt)}</dd>
-          </dl>
-        ) : statsError ? (
-          <ErrorAlert text={statsError} />
-        ) : (
-          <p aria-busy="true">Loading…</p>
-        )}
-        <p className="hint">
-          <Link to="/files">Manage my files</Link>
-        </p>
-      </section>
-      <section className="card" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">Sessions</h2>
-        <ul className="list" data-testid="sessions">
-          {sessions.map((s) => (
-            <li key={s.id} className="row spread">
-              <span>
-                {s.userAgent || "Unknown device"} · since {new Date(s.createdAt).toLocaleString()}
-                {s.current && <strong> (this device)</strong>}
-              </span>
-              {!s.current && (
-                <button type="button" onClick={() => void revoke(s.id)}>
-                  Revoke
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-        <button type="button" onClick={() => void revokeOthers()} disabled={sessions.length < 2}>
-          Sign out everywhere else
-        </button>
-      </section>
+      <UploadsCard />
+      <SessionsCard />
     </>
   );
 }
