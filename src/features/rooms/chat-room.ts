@@ -8,7 +8,7 @@ import { BroadcastQueue } from "./broadcast-queue";
 import { MessageStore } from "./message-store";
 import { readClientFrame } from "./read-client-frame";
 import { type Attachment, attachmentOf, broadcastFrame, rosterOf, sendFrame } from "./room-sockets";
-import { IDENTITY_HEADERS, RoomTickets } from "./room-tickets";
+import { IDENTITY_HEADERS, JOINED_HEADERS, RoomTickets } from "./room-tickets";
 import { getRoomsConfig } from "./rooms.config";
 import {
   type ChatMessage,
@@ -16,7 +16,7 @@ import {
   type HistoryPage,
   type Member,
   RESUME_MAX,
-  type RoomSummary,
+  type RoomStats,
   type ServerFrame,
 } from "./rooms.schema";
 
@@ -60,14 +60,28 @@ export class ChatRoom extends DurableObject<Env> {
     return this.store.search(terms, limit);
   }
 
-  async summary(): Promise<Omit<RoomSummary, "visibility">> {
+  /**
+   * The room at a glance for one reader: `unread` counts the messages after their cursor that others sent
+   * (0 for a reader who never visited, `lastReadId` null). One call per room in the room list.
+   */
+  async summary(reader?: { userId: string; lastReadId: number | null }): Promise<RoomStats> {
     const at = this.store.lastMessageAt();
+    const lastId = this.store.lastId();
+    const lastReadId = reader?.lastReadId ?? null;
     return {
       name: this.#roomName(),
-      messageCount: this.store.lastId(),
+      messageCount: lastId,
       lastMessageAt: at === null ? null : new Date(at).toISOString(),
       online: this.#roster(),
+      lastId,
+      unread:
+        reader && lastReadId !== null && lastReadId < lastId ? this.store.unreadSince(lastReadId, reader.userId) : 0,
     };
+  }
+
+  /** The newest message id (0 when none): where a read cursor may go at most. */
+  async newestId(): Promise<number> {
+    return this.store.lastId();
   }
 
   /** Closes a removed member's sockets (tagged with their user id at accept) and tells the others. */
@@ -125,16 +139,18 @@ export class ChatRoom extends DurableObject<Env> {
     server.serializeAttachment(attachment);
 
     const roster = this.#roster();
+    const lastId = this.store.lastId();
     sendFrame(server, {
       type: "welcome",
       you: member,
       room: this.#roomName(),
       roster,
       history: this.store.page(undefined, WELCOME_HISTORY).messages,
-      lastId: this.store.lastId(),
+      lastId,
     });
     if (firstConnection) this.#broadcast({ type: "presence", event: "join", member, roster }, server);
-    return new Response(null, { status: 101, webSocket: client });
+    const headers = { [JOINED_HEADERS.userId]: member.userId, [JOINED_HEADERS.lastId]: String(lastId) };
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
   // ---- Hibernation API handlers ----

@@ -98,6 +98,13 @@ export class MessageStore {
     return this.#sql.exec<{ id: number | null }>("SELECT min(id) AS id FROM messages").one().id ?? 0;
   }
 
+  /** How many messages after `lastReadId` someone other than `userId` sent: exact, within what is kept. */
+  unreadSince(lastReadId: number, userId: string): number {
+    return this.#sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE id > ? AND user_id <> ?", lastReadId, userId)
+      .one().n;
+  }
+
   lastMessageAt(): number | null {
     return this.#sql.exec<{ at: number | null }>("SELECT max(created_at) AS at FROM messages").one().at;
   }

@@ -1,5 +1,6 @@
-// The room directory in D1: which rooms exist, which are private, and who belongs to a private room.
-// Messages stay in each room's ChatRoom object; this decides who may reach that object at all.
+// The room directory in D1: which rooms exist, which are private, who belongs to a private room, and how far
+// each user has read each room. Messages stay in each room's ChatRoom object; this decides who may reach that
+// object at all, and only for a room that exists (the WebSocket upgrade alone creates one: enter()).
 import { AppError } from "@outpost/edge-kit/errors";
 import type { RoomMember, RoomVisibility } from "./rooms.schema";
 
@@ -7,6 +8,11 @@ export interface RoomEntry {
   name: string;
   visibility: RoomVisibility;
   createdBy: string;
+}
+
+/** A room the caller may see, and how far they have read it (null: never visited). */
+export interface RoomAccess extends RoomEntry {
+  lastReadId: number | null;
 }
 
 type MemberRow = { user_id: string; display_name: string; role: "owner" | "member"; added_at: string };
@@ -28,14 +34,6 @@ const roomNotFound = () =>
 export class RoomDirectory {
   constructor(private readonly db: D1Database) {}
 
-  async get(name: string): Promise<RoomEntry | null> {
-    const row = await this.db
-      .prepare("SELECT name, visibility, created_by FROM rooms WHERE name = ?")
-      .bind(name)
-      .first<{ name: string; visibility: RoomVisibility; created_by: string }>();
-    return row ? { name: row.name, visibility: row.visibility, createdBy: row.created_by } : null;
-  }
-
   /** A member's role in a private room, or null. */
   async roleOf(room: string, userId: string): Promise<"owner" | "member" | null> {
     const row = await this.db
@@ -46,50 +44,119 @@ export class RoomDirectory {
   }
 
   /**
-   * Lets `userId` into `room` or throws the room's 404. A room that does not exist yet is public: joining
-   * creates it. Membership is read from D1 on every check, so a removal applies at once.
+   * The room as `userId` may see it, with their read cursor, in one query; null when there is no such room
+   * or it is private and they are not a member. Membership is read from D1 every time, so a removal applies
+   * at once.
    */
-  async admit(room: string, userId: string): Promise<RoomEntry & { exists: boolean }> {
-    const entry = await this.get(room);
-    if (!entry) return { name: room, visibility: "public", createdBy: userId, exists: false };
-    if (entry.visibility === "private" && (await this.roleOf(room, userId)) === null) throw roomNotFound();
-    return { ...entry, exists: true };
+  async lookup(room: string, userId: string): Promise<RoomAccess | null> {
+    const row = await this.db
+      .prepare(
+        `SELECT r.name, r.visibility, r.created_by,
+           EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.name AND m.user_id = ?1) AS member,
+           (SELECT rr.last_read_id FROM room_reads rr WHERE rr.room = r.name AND rr.user_id = ?1) AS last_read_id
+         FROM rooms r WHERE r.name = ?2`,
+      )
+      .bind(userId, room)
+      .first<{
+        name: string;
+        visibility: RoomVisibility;
+        created_by: string;
+        member: number;
+        last_read_id: number | null;
+      }>();
+    if (!row || (row.visibility === "private" && !row.member)) return null;
+    return { name: row.name, visibility: row.visibility, createdBy: row.created_by, lastReadId: row.last_read_id };
   }
 
-  /** admit(), and a room joined for the first time is recorded as public (one write, only then). */
-  async enter(room: string, userId: string): Promise<RoomEntry> {
-    const { exists, ...entry } = await this.admit(room, userId);
-    if (!exists) {
-      // OR IGNORE: two first joins may race; a private room created meanwhile keeps its visibility.
-      await this.db
-        .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, 'public')")
-        .bind(room, new Date().toISOString(), userId)
-        .run();
-    }
-    return entry;
+  /** Lets `userId` into an existing `room` or throws the room's 404 (the same for a private room and none). */
+  async admit(room: string, userId: string): Promise<RoomAccess> {
+    const access = await this.lookup(room, userId);
+    if (!access) throw roomNotFound();
+    return access;
   }
 
-  /** Creates a room; a private one gets its creator as owner in the same batch. Null if the name is taken. */
+  /**
+   * admit(), except that a room nobody has created yet is created public, as the seeds' chat did: only the
+   * WebSocket upgrade enters this way. Everything else (the web app included) creates rooms with create().
+   */
+  async enter(room: string, userId: string): Promise<RoomAccess> {
+    const access = await this.lookup(room, userId);
+    if (access) return access;
+    // OR IGNORE: two first joins may race; a private room created meanwhile keeps its visibility.
+    await this.db
+      .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, 'public')")
+      .bind(room, new Date().toISOString(), userId)
+      .run();
+    // Whoever won the race, the room now exists; a private one created meanwhile is its members' only.
+    return this.admit(room, userId);
+  }
+
+  /**
+   * Records a first visit: the cursor starts at the newest message the user was shown (`lastId`), so a room
+   * joined for the first time has nothing unread. An existing cursor is left alone. Returns the cursor.
+   */
+  async startReading(room: string, userId: string, lastId: number): Promise<number> {
+    const inserted = await this.db
+      .prepare(
+        "INSERT OR IGNORE INTO room_reads (room, user_id, last_read_id, updated_at) VALUES (?, ?, ?, ?) RETURNING last_read_id",
+      )
+      .bind(room, userId, lastId, new Date().toISOString())
+      .first<{ last_read_id: number }>();
+    if (inserted) return inserted.last_read_id;
+    // Another request of theirs got there first (two tabs): theirs stands.
+    const row = await this.db
+      .prepare("SELECT last_read_id FROM room_reads WHERE room = ? AND user_id = ?")
+      .bind(room, userId)
+      .first<{ last_read_id: number }>();
+    return row?.last_read_id ?? lastId;
+  }
+
+  /** Moves the cursor forward to `lastId`, never back; returns where it now is. */
+  async markRead(room: string, userId: string, lastId: number): Promise<number> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO room_reads (room, user_id, last_read_id, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (room, user_id) DO UPDATE SET
+           last_read_id = max(last_read_id, excluded.last_read_id),
+           updated_at = CASE WHEN excluded.last_read_id > last_read_id THEN excluded.updated_at ELSE updated_at END
+         RETURNING last_read_id`,
+      )
+      .bind(room, userId, lastId, new Date().toISOString())
+      .first<{ last_read_id: number }>();
+    return row?.last_read_id ?? lastId;
+  }
+
+  /**
+   * Creates a room; a private one gets its creator as owner in the same batch, and the creator's read cursor
+   * starts at 0 (visited, nothing unread). Null if the name is taken.
+   */
   async create(room: string, visibility: RoomVisibility, userId: string): Promise<RoomEntry | null> {
     const now = new Date().toISOString();
-    const insert = this.db
-      .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, ?)")
-      .bind(room, now, userId, visibility);
-    if (visibility === "public") {
-      const result = await insert.run();
-      return result.meta.changes === 1 ? { name: room, visibility, createdBy: userId } : null;
+    // D1 has no BEGIN/COMMIT: the batch is the transaction. Each later row is written only if the statement
+    // before it wrote one, so a taken name leaves its owner and their cursors alone.
+    const statements = [
+      this.db
+        .prepare("INSERT OR IGNORE INTO rooms (name, created_at, created_by, visibility) VALUES (?, ?, ?, ?)")
+        .bind(room, now, userId, visibility),
+    ];
+    if (visibility === "private") {
+      statements.push(
+        this.db
+          .prepare(
+            `INSERT INTO room_members (room, user_id, role, added_by, added_at)
+             SELECT ?, ?, 'owner', ?, ? WHERE changes() = 1`,
+          )
+          .bind(room, userId, userId, now),
+      );
     }
-    // D1 has no BEGIN/COMMIT: the batch is the transaction. The member row is written only if this batch
-    // created the room (a taken name leaves its owner alone).
-    const [created] = await this.db.batch([
-      insert,
+    statements.push(
       this.db
         .prepare(
-          `INSERT INTO room_members (room, user_id, role, added_by, added_at)
-           SELECT ?, ?, 'owner', ?, ? WHERE changes() = 1`,
+          "INSERT INTO room_reads (room, user_id, last_read_id, updated_at) SELECT ?, ?, 0, ? WHERE changes() = 1",
         )
-        .bind(room, userId, userId, now),
-    ]);
+        .bind(room, userId, now),
+    );
+    const [created] = await this.db.batch(statements);
     return created?.meta.changes === 1 ? { name: room, visibility, createdBy: userId } : null;
   }
 
@@ -128,17 +195,26 @@ export class RoomDirectory {
     return result.meta.changes === 1;
   }
 
-  /** Names of the rooms `userId` may see, newest first: every public room and the private ones they are in. */
-  async visibleTo(userId: string, limit: number): Promise<RoomEntry[]> {
+  /**
+   * The rooms `userId` may see, newest first: every public room and the private ones they are in, each with
+   * their read cursor (null: never visited).
+   */
+  async visibleTo(userId: string, limit: number): Promise<RoomAccess[]> {
     const { results } = await this.db
       .prepare(
-        `SELECT r.name, r.visibility, r.created_by FROM rooms r
+        `SELECT r.name, r.visibility, r.created_by, rr.last_read_id FROM rooms r
+         LEFT JOIN room_reads rr ON rr.room = r.name AND rr.user_id = ?1
          WHERE r.visibility = 'public'
-            OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.name AND m.user_id = ?)
-         ORDER BY r.created_at DESC LIMIT ?`,
+            OR EXISTS (SELECT 1 FROM room_members m WHERE m.room = r.name AND m.user_id = ?1)
+         ORDER BY r.created_at DESC LIMIT ?2`,
       )
       .bind(userId, limit)
-      .all<{ name: string; visibility: RoomVisibility; created_by: string }>();
-    return results.map((r) => ({ name: r.name, visibility: r.visibility, createdBy: r.created_by }));
+      .all<{ name: string; visibility: RoomVisibility; created_by: string; last_read_id: number | null }>();
+    return results.map((r) => ({
+      name: r.name,
+      visibility: r.visibility,
+      createdBy: r.created_by,
+      lastReadId: r.last_read_id,
+    }));
   }
 }

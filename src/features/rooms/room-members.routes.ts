@@ -39,7 +39,8 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
       method: "post",
       path: "/api/rooms",
       tags: ["rooms"],
-      summary: "Create a room; a private one is open only to its members, starting with you as its owner",
+      summary:
+        "Create a room (the web app's only way to); a private one is open only to its members, starting with you as its owner",
       request: { body: { content: { "application/json": { schema: CreateRoomSchema } }, required: true } },
       responses: { 201: json(RoomSummarySchema, "The new room"), ...ROOM_ERRORS },
     }),
@@ -56,6 +57,10 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
           messageCount: 0,
           lastMessageAt: null,
           online: [] as { userId: string; displayName: string }[],
+          // The creator has visited: their cursor starts at 0 with nothing to read.
+          lastId: 0,
+          lastReadId: 0,
+          unread: 0,
         },
         201,
       );

@@ -15,6 +15,15 @@ export const IDENTITY_HEADERS = {
   ticket: "X-Outpost-Ticket",
 } as const;
 
+/**
+ * What the object tells the Worker in its 101 answer (never passed on to the client): who joined, and the
+ * newest message id their welcome showed, where a first visit's read cursor starts.
+ */
+export const JOINED_HEADERS = {
+  userId: "X-Outpost-Joined-User-Id",
+  lastId: "X-Outpost-Joined-Last-Id",
+} as const;
+
 export class RoomTickets {
   readonly #sql: SqlStorage;
 

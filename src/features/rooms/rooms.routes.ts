@@ -1,5 +1,6 @@
-// Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages and the room list; private
-// rooms admit only their members (room-directory.ts), and everyone else gets the same 404.
+// Rooms over HTTP: the authenticated WebSocket upgrade, tickets, history pages, one room's summary, read
+// cursors and the room list; private rooms admit only their members (room-directory.ts), and everyone else gets
+// the same 404 as for a room that does not exist. Only the upgrade creates a room (public) on first join.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError, errors } from "@outpost/edge-kit/errors";
 import type { Context } from "hono";
@@ -10,13 +11,16 @@ import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { classifyOrigin } from "../../http/origin-policy";
 import { problem } from "../../http/problem-schema";
 import { currentAccount, userRoute } from "../auth";
-import { RoomDirectory } from "./room-directory";
-import { IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "./room-tickets";
+import { type RoomAccess, RoomDirectory } from "./room-directory";
+import { IDENTITY_HEADERS, JOINED_HEADERS, ROOM_UPGRADE_URL } from "./room-tickets";
 import {
   HISTORY_PAGE_MAX,
   HistoryPageSchema,
   HistoryQuerySchema,
+  MarkReadSchema,
   RoomNameSchema,
+  RoomReadSchema,
+  type RoomSummary,
   RoomSummarySchema,
   TicketSchema,
 } from "./rooms.schema";
@@ -58,19 +62,32 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
     });
   }
   assertFirstPartyOrigin(c);
+  const directory = new RoomDirectory(c.env.DB);
   const headers = new Headers({ Upgrade: "websocket", [IDENTITY_HEADERS.room]: room });
+  let access: RoomAccess | null = null;
   if (c.get("principal")) {
     const account = await currentAccount(c);
     headers.set(IDENTITY_HEADERS.userId, account.id);
     headers.set(IDENTITY_HEADERS.displayName, encodeURIComponent(account.displayName));
-    await new RoomDirectory(c.env.DB).enter(room, account.id);
+    // The seeds' behaviour, kept for API clients: joining a room nobody created yet creates it, public.
+    access = await directory.enter(room, account.id);
   } else if (ticket) {
-    // Tickets are issued only to those admitted (POST …/ticket); they last 60 s and are single-use.
+    // Tickets are issued only to those admitted to an existing room (POST …/ticket); they last 60 s and are
+    // single-use.
     headers.set(IDENTITY_HEADERS.ticket, ticket);
   }
   const res = await roomStub(c.env, room).fetch(new Request(ROOM_UPGRADE_URL, { headers }));
   if (res.status === 401) throw errors.unauthorized("The ticket is invalid, expired or already used");
   if (!res.webSocket) throw new Error(`room answered ${res.status} without a WebSocket`);
+  // A first join starts the read cursor at the newest message the welcome showed (a ticket's holder is known
+  // only now, so their cursor is written if missing). The socket is open either way.
+  const userId = res.headers.get(JOINED_HEADERS.userId);
+  if (userId && (access === null || access.lastReadId === null)) {
+    const lastId = Number(res.headers.get(JOINED_HEADERS.lastId) ?? 0);
+    await directory.startReading(room, userId, lastId).catch((error: unknown) => {
+      c.get("logger")?.warn("read cursor not started", { room, error: String(error) });
+    });
+  }
   return new Response(null, { status: 101, webSocket: res.webSocket });
 }
 
@@ -78,6 +95,12 @@ async function history(c: Context<AppEnv>, room: string, before: number | undefi
   await new RoomDirectory(c.env.DB).admit(room, signedInUserId(c));
   c.header("Cache-Control", "private, no-store");
   return roomStub(c.env, room).history(before, limit ?? 50);
+}
+
+/** One room for its reader: one call to the room's object for its counts, however the cursor stands. */
+async function summarise(env: Env, access: RoomAccess, userId: string): Promise<RoomSummary> {
+  const stats = await roomStub(env, access.name).summary({ userId, lastReadId: access.lastReadId });
+  return { ...stats, name: access.name, visibility: access.visibility, lastReadId: access.lastReadId };
 }
 
 export function createRoomRoutes(): OpenAPIHono<AppEnv> {
@@ -106,7 +129,10 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
         method: "get",
         path,
         tags: ["rooms"],
-        summary: "Join a room over WebSocket (session cookie, bearer token or a ticket; first-party Origin)",
+        summary:
+          "Join a room over WebSocket; joining over the API creates a public room, as the seeds' chat did; the web app creates rooms explicitly with POST /api/rooms",
+        description:
+          "Authenticate with the session cookie, a bearer token or a ticket from POST /api/rooms/{room}/ticket; the Origin must be first-party. A signed-in caller joining a room that does not exist creates it, public (a ticket exists only for a room that does).",
         security: [...SESSION_SECURITY, {}],
         request: { params: z.object({ room: RoomNameSchema }), query: wsQuery },
         responses: wsResponses,
@@ -125,13 +151,14 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       request: { params: z.object({ room: RoomNameSchema }) },
       responses: {
         201: json(TicketSchema, "The ticket"),
-        404: problem("A private room you are not a member of"),
+        404: problem("No such room, or a private room you are not a member of"),
       },
     }),
     async (c) => {
       const { room } = c.req.valid("param");
       const account = await currentAccount(c);
-      await new RoomDirectory(c.env.DB).enter(room, account.id);
+      // Only for a room that exists: a ticket never creates one.
+      await new RoomDirectory(c.env.DB).admit(room, account.id);
       const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
         { userId: account.id, displayName: account.displayName },
         room,
@@ -153,7 +180,7 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
         request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
         responses: {
           200: json(HistoryPageSchema, "A page of messages, oldest first"),
-          404: problem("A private room you are not a member of"),
+          404: problem("No such room, or a private room you are not a member of"),
         },
       }),
       async (c) => {
@@ -168,17 +195,78 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   router.openapi(
     userRoute({
       method: "get",
+      path: "/api/rooms/{room}",
+      tags: ["rooms"],
+      summary:
+        "One room for the caller: counts, who is online and their read state; 404 if there is no such room (nothing is created)",
+      description:
+        "The caller's first look at a room starts their read cursor at its newest message, so a room seen for the first time has nothing unread.",
+      request: { params: z.object({ room: RoomNameSchema }) },
+      responses: {
+        200: json(RoomSummarySchema, "The room"),
+        404: problem("No such room, or a private room you are not a member of"),
+      },
+    }),
+    async (c) => {
+      const { room } = c.req.valid("param");
+      const userId = signedInUserId(c);
+      const directory = new RoomDirectory(c.env.DB);
+      const access = await directory.admit(room, userId);
+      const summary = await summarise(c.env, access, userId);
+      c.header("Cache-Control", "private, no-store");
+      if (access.lastReadId !== null) return c.json(summary, 200);
+      const lastReadId = await directory.startReading(room, userId, summary.lastId);
+      return c.json({ ...summary, lastReadId, unread: 0 }, 200);
+    },
+  );
+
+  router.openapi(
+    userRoute({
+      method: "put",
+      path: "/api/rooms/{room}/read",
+      tags: ["rooms"],
+      summary: "Move the caller's read cursor forward to lastId (never back; at most the room's newest message)",
+      request: {
+        params: z.object({ room: RoomNameSchema }),
+        body: { content: { "application/json": { schema: MarkReadSchema } }, required: true },
+      },
+      responses: {
+        200: json(RoomReadSchema, "Where the cursor now is"),
+        404: problem("No such room, or a private room you are not a member of"),
+      },
+    }),
+    async (c) => {
+      const { room } = c.req.valid("param");
+      const { lastId } = c.req.valid("json");
+      const userId = signedInUserId(c);
+      const directory = new RoomDirectory(c.env.DB);
+      const access = await directory.admit(room, userId);
+      const newest = await roomStub(c.env, room).newestId();
+      const target = Math.min(lastId, newest);
+      // Nothing to write when the cursor is already there or beyond (the client repeats itself freely).
+      const lastReadId =
+        access.lastReadId !== null && access.lastReadId >= target
+          ? access.lastReadId
+          : await directory.markRead(room, userId, target);
+      c.header("Cache-Control", "no-store");
+      return c.json({ room, lastReadId }, 200);
+    },
+  );
+
+  router.openapi(
+    userRoute({
+      method: "get",
       path: "/api/rooms",
       tags: ["rooms"],
-      summary: `Rooms, most recently created first (≤ ${ROOM_LIST_MAX}), with message counts and who is online`,
+      summary: `Rooms, most recently created first (≤ ${ROOM_LIST_MAX}), with message counts, who is online and the caller's unread counts`,
       responses: { 200: json(z.object({ rooms: z.array(RoomSummarySchema) }), "Rooms") },
     }),
     async (c) => {
-      const entries = await new RoomDirectory(c.env.DB).visibleTo(signedInUserId(c), ROOM_LIST_MAX);
-      // Each room answers for itself (its own SQLite and sockets): one RPC per room, in parallel.
-      const rooms = await Promise.all(
-        entries.map(async ({ name, visibility }) => ({ ...(await roomStub(c.env, name).summary()), name, visibility })),
-      );
+      const userId = signedInUserId(c);
+      const entries = await new RoomDirectory(c.env.DB).visibleTo(userId, ROOM_LIST_MAX);
+      // Each room answers for itself (its own SQLite and sockets): one RPC per room, in parallel, which also
+      // counts the caller's unread messages.
+      const rooms = await Promise.all(entries.map((access) => summarise(c.env, access, userId)));
       c.header("Cache-Control", "private, no-store");
       return c.json({ rooms }, 200);
     },

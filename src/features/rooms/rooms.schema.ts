@@ -173,9 +173,30 @@ export const RoomSummarySchema = z
     messageCount: z.number().int(),
     lastMessageAt: z.string().nullable(),
     online: z.array(MemberSchema),
+    lastId: z.number().int().openapi({ description: "The newest message's id; 0 when the room has none" }),
+    lastReadId: z.number().int().nullable().openapi({
+      description: "The caller's read cursor: the newest message id they have read; null if never visited",
+    }),
+    unread: z.number().int().openapi({
+      description: "Messages after lastReadId that others sent (exact); 0 for a room the caller never visited",
+    }),
   })
   .openapi("RoomSummary");
 export type RoomSummary = z.infer<typeof RoomSummarySchema>;
+/** What a room's ChatRoom object reports for one reader; the Worker adds the visibility and the cursor. */
+export type RoomStats = Omit<RoomSummary, "visibility" | "lastReadId">;
+
+/** PUT /api/rooms/{room}/read: the newest message id the caller has now seen. */
+export const MarkReadSchema = z
+  .strictObject({
+    lastId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({
+      description: "The newest message id shown to the caller; the cursor only moves forward, up to the room's newest",
+    }),
+  })
+  .openapi("MarkRead");
+
+export const RoomReadSchema = z.object({ room: z.string(), lastReadId: z.number().int() }).openapi("RoomRead");
+export type RoomRead = z.infer<typeof RoomReadSchema>;
 
 export const TicketSchema = z
   .object({ ticket: z.string(), expiresAt: z.string(), url: z.string() })

@@ -121,6 +121,8 @@ describe("joining a room", () => {
   });
 
   it("accepts a ticket once, and refuses it the second time", async () => {
+    // A ticket is issued only for a room that exists.
+    expect((await alice.client.fetch("/api/rooms", { method: "POST", json: { name: "tickets" } })).status).toBe(201);
     const issued = await alice.client.fetch("/api/rooms/tickets/ticket", { method: "POST" });
     expect(issued.status).toBe(201);
     const { ticket } = await issued.json<{ ticket: string }>();
