@@ -123,6 +123,13 @@ const CASES: RouteCase[] = [
     request: () => ({ path: "/api/rooms/matrix/history" }),
   },
   { method: "GET", path: "/room/{room}/history", access: "user", request: () => ({ path: "/room/matrix/history" }) },
+  { method: "GET", path: "/api/rooms/{room}", access: "user", request: () => ({ path: "/api/rooms/matrix" }) },
+  {
+    method: "PUT",
+    path: "/api/rooms/{room}/read",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/read", json: { lastId: 0 } }),
+  },
   {
     method: "POST",
     path: "/api/rooms",
@@ -241,6 +248,18 @@ const CASES: RouteCase[] = [
   },
   {
     method: "GET",
+    path: "/api/assistant/conversations/{id}",
+    access: "user",
+    request: () => ({ path: `/api/assistant/conversations/${NO_FILE}` }),
+  },
+  {
+    method: "PATCH",
+    path: "/api/assistant/conversations/{id}",
+    access: "user",
+    request: () => ({ path: `/api/assistant/conversations/${NO_FILE}`, json: { title: "matrix" } }),
+  },
+  {
+    method: "DELETE",
     path: "/api/assistant/conversations/{id}",
     access: "user",
     request: () => ({ path: `/api/assistant/conversations/${NO_FILE}` }),

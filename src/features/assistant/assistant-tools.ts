@@ -7,6 +7,7 @@ import { linkPreview, linksIn } from "../previews";
 import { RoomDirectory } from "../rooms";
 import { type ChatMessage, ROOM_NAME } from "../rooms/rooms.schema";
 import type { Citation } from "./assistant.schema";
+import { fileHref, messageHref } from "./citation-links";
 
 /** A retrieved passage; becomes a citation when it is used. */
 export type Passage = Omit<Citation, "index"> & { score: number };
@@ -82,7 +83,9 @@ function messagePassage(room: string, m: ChatMessage, terms: string[], bonus: nu
     source: room,
     title: `#${room} · ${m.displayName} · ${m.createdAt.slice(0, 16).replace("T", " ")}`,
     excerpt: m.text.slice(0, 500),
-    href: `/rooms/${room}#m${m.id}`,
+    href: messageHref(room, m.id),
+    room,
+    messageId: m.id,
     score: scoreText(m.text, terms) + bonus,
   };
 }
@@ -100,7 +103,8 @@ const searchFiles: Tool = {
         source: row.fileId,
         title: row.name,
         excerpt: (row.summary || row.keywords).slice(0, 600),
-        href: `/files?file=${row.fileId}`,
+        href: fileHref(row.fileId),
+        fileId: row.fileId,
         score: scoreText(`${row.name} ${row.summary} ${row.keywords}`, terms) + 0.5,
       }),
     );

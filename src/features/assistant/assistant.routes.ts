@@ -1,17 +1,9 @@
 // The assistant over HTTP: a streamed answer (SSE) to a question about my rooms and files; past conversations.
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AiProvider, AiProviderError } from "@outpost/edge-kit/ai";
 import { AppError, errors } from "@outpost/edge-kit/errors";
-import {
-  BudgetExceededError,
-  createLanes,
-  createSubrequestBudget,
-  createTokenBucketQueue,
-} from "@outpost/edge-kit/pacing";
-import { createSseStream, SSE_HEADERS, type SseWriter } from "@outpost/edge-kit/sse";
+import { createSseStream, SSE_HEADERS } from "@outpost/edge-kit/sse";
 import type { Context } from "hono";
 import { getAiProvider } from "../../ai";
-import { getConfig } from "../../config";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
 import { json } from "../../http/openapi";
@@ -21,145 +13,13 @@ import { flagStore } from "../flags";
 import { consumeLimit } from "../limits";
 import {
   type AssistantEvent,
-  type ChatRequest,
   ChatRequestSchema,
-  type Citation,
   ConversationMessageSchema,
+  ConversationRenameSchema,
   ConversationSchema,
-  MAX_TOKENS_CAP,
 } from "./assistant.schema";
-import { type Passage, TOOLS, type ToolContext } from "./assistant-tools";
-import { answerStream, choosePassages } from "./compose-answer";
 import { ConversationStore } from "./conversation-store";
-
-/** Concurrent calls per upstream within one answer. */
-const LANES = { d1: 3, rooms: 4, counters: 2, unfurl: 2 };
-/** Outbound calls of one answer: 20 a second after a burst of 10, at most 6 at once (the platform's connection cap). */
-const PACE = { ratePerSecond: 20, burst: 10, concurrency: 6 };
-
-interface Job {
-  env: Env;
-  userId: string;
-  request: ChatRequest;
-  conversationId: string;
-  provider: AiProvider;
-  requestId: string;
-  logger: AppEnv["Variables"]["logger"];
-  writer: SseWriter<AssistantEvent>;
-}
-
-function failure(error: unknown): { code: string; message: string } {
-  if (error instanceof BudgetExceededError) {
-    return { code: "budget-exhausted", message: "This question needed more lookups than one request may make." };
-  }
-  if (error instanceof AiProviderError) {
-    return { code: "provider-failed", message: "The AI provider failed while answering. Try again shortly." };
-  }
-  return { code: "internal", message: "The answer could not be completed." };
-}
-
-/** Runs after the response has started: tools in parallel, citations, the answer's deltas, one terminal event. */
-async function produceAnswer(job: Job): Promise<void> {
-  const { env, writer, logger } = job;
-  const signal = writer.signal;
-  const budget = createSubrequestBudget({
-    limit: getConfig(env).SUBREQUEST_BUDGET,
-    onWarn: (used, limit) => logger.warn("assistant subrequest budget at 80 %", { used, limit }),
-  });
-  const lanes = createLanes(LANES, 2);
-  const pace = createTokenBucketQueue(PACE);
-  let answer = "";
-  let citations: Citation[] = [];
-  let status: "complete" | "stopped" | "failed" = "stopped";
-  try {
-    await writer.send("status", {
-      state: "searching",
-      provider: job.provider.name,
-      conversationId: job.conversationId,
-    });
-    const ctx: ToolContext = { env, userId: job.userId, question: job.request.message, lanes, budget, pace, signal };
-    const found = await Promise.all(
-      TOOLS.filter((tool) => tool.wanted(ctx)).map(async (tool): Promise<Passage[]> => {
-        const started = Date.now();
-        await writer.send("tool", { name: tool.name, phase: "start" });
-        try {
-          const passages = await tool.run(ctx);
-          await writer.send("tool", {
-            name: tool.name,
-            phase: "end",
-            ms: Date.now() - started,
-            results: passages.length,
-          });
-          return passages;
-        } catch (error) {
-          if (signal.aborted) throw error;
-          logger.warn("assistant tool failed", { tool: tool.name, error });
-          const reason = error instanceof BudgetExceededError ? "subrequest budget exhausted" : "failed";
-          await writer.send("tool", {
-            name: tool.name,
-            phase: "end",
-            ms: Date.now() - started,
-            results: 0,
-            error: reason,
-          });
-          return [];
-        }
-      }),
-    );
-    if (signal.aborted) return;
-    citations = choosePassages(found.flat());
-    for (const citation of citations) await writer.send("citation", citation);
-    await writer.send("status", {
-      state: "answering",
-      provider: job.provider.name,
-      conversationId: job.conversationId,
-    });
-    if (job.provider.generative) budget.spend(`AI ${job.provider.name}`);
-    const maxTokens = Math.min(job.request.maxTokens ?? 512, MAX_TOKENS_CAP);
-    for await (const delta of answerStream(
-      job.provider,
-      job.request.message,
-      job.request.history ?? [],
-      citations,
-      maxTokens,
-      signal,
-    )) {
-      answer += delta;
-      if (!(await writer.send("content", { delta }))) break;
-    }
-    if (signal.aborted) return;
-    status = "complete";
-    await writer.done({
-      conversationId: job.conversationId,
-      usage: {
-        outputChars: answer.length,
-        events: writer.sent + 1,
-        subrequests: budget.used,
-        provider: job.provider.name,
-      },
-    });
-  } catch (error) {
-    if (signal.aborted) return;
-    status = "failed";
-    logger.error("assistant answer failed", { error });
-    await writer.error({ ...failure(error), requestId: job.requestId });
-  } finally {
-    try {
-      await new ConversationStore(env.DB).append(job.conversationId, [
-        { role: "user", content: job.request.message, citations: [], status: "complete" },
-        { role: "assistant", content: answer, citations, status },
-      ]);
-    } catch (error) {
-      logger.warn("conversation not saved", { error });
-    }
-    logger.info("assistant answer", {
-      status,
-      chars: answer.length,
-      citations: citations.length,
-      subrequests: budget.used,
-    });
-  }
-}
+import { produceAnswer } from "./produce-answer";
 
 /** The `assistant` flag: absent means on (the default); present, it decides; unreadable, it refuses (503). */
 async function assertEnabled(c: Context<AppEnv>, userId: string): Promise<void> {
@@ -180,6 +40,14 @@ async function assertEnabled(c: Context<AppEnv>, userId: string): Promise<void> 
   }
 }
 
+/** The `{id}` of a conversation: another user's, or none, is 404 alike. */
+const ConversationParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
 export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
 
@@ -189,7 +57,8 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
       path: "/api/assistant/chat",
       tags: ["assistant"],
       summary:
-        "Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error",
+        "Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error. " +
+        "With `regenerate: true` (and a `conversationId`) the answer replaces the conversation's last turn.",
       request: { body: { content: { "application/json": { schema: ChatRequestSchema } }, required: true } },
       responses: {
         200: {
@@ -197,6 +66,7 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
             "text/event-stream: `status`, `tool` (start/end), `citation`, `content` ({delta}), then `done` or `error`",
           content: { "text/event-stream": { schema: z.string() } },
         },
+        400: problem("Not a valid question (or `regenerate` without a `conversationId`)"),
         404: problem("No such conversation"),
         413: problem("Body too large"),
         415: problem("Not JSON"),
@@ -215,6 +85,10 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
         request.message,
       );
       if (!conversationId) throw errors.notFound("No such conversation");
+      // Stored before the stream starts, so the turn exists (as stopped) whatever happens to the producer.
+      const answerId = await new ConversationStore(c.env.DB).startTurn(conversationId, request.message, {
+        replaceLast: request.regenerate === true,
+      });
       const provider = getAiProvider(c.env);
       const logger = c.get("logger");
       const { readable, writer } = createSseStream<AssistantEvent>({
@@ -227,6 +101,7 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
           userId: principal.userId,
           request,
           conversationId,
+          answerId,
           provider,
           requestId: c.get("requestId"),
           logger,
@@ -260,27 +135,73 @@ export function createAssistantRoutes(): OpenAPIHono<AppEnv> {
       method: "get",
       path: "/api/assistant/conversations/{id}",
       tags: ["assistant"],
-      summary: "One of my conversations, message by message, with citations",
-      request: {
-        params: z.object({
-          id: z
-            .string()
-            .regex(/^[0-9a-f]{32}$/)
-            .openapi({ param: { name: "id", in: "path" } }),
-        }),
-      },
+      summary: "One of my conversations, message by message, with each answer's status, steps and citations",
+      request: { params: ConversationParamSchema },
       responses: {
-        200: json(z.object({ messages: z.array(ConversationMessageSchema) }), "Messages, oldest first"),
+        200: json(
+          z.object({ conversation: ConversationSchema, messages: z.array(ConversationMessageSchema) }),
+          "The conversation and its messages, oldest first",
+        ),
         404: problem("No such conversation"),
       },
     }),
     async (c) => {
       const principal = c.get("principal");
       if (!principal) throw errors.unauthorized();
-      const messages = await new ConversationStore(c.env.DB).messages(principal.userId, c.req.valid("param").id);
-      if (!messages) throw errors.notFound("No such conversation");
+      const found = await new ConversationStore(c.env.DB).read(principal.userId, c.req.valid("param").id);
+      if (!found) throw errors.notFound("No such conversation");
       c.header("Cache-Control", "private, no-store");
-      return c.json({ messages }, 200);
+      return c.json(found, 200);
+    },
+  );
+
+  router.openapi(
+    userRoute({
+      method: "patch",
+      path: "/api/assistant/conversations/{id}",
+      tags: ["assistant"],
+      summary: "Rename one of my conversations (the title is trimmed, 1–120 characters)",
+      request: {
+        params: ConversationParamSchema,
+        body: { content: { "application/json": { schema: ConversationRenameSchema } }, required: true },
+      },
+      responses: {
+        200: json(ConversationSchema, "The renamed conversation"),
+        404: problem("No such conversation"),
+      },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      if (!principal) throw errors.unauthorized();
+      const conversation = await new ConversationStore(c.env.DB).rename(
+        principal.userId,
+        c.req.valid("param").id,
+        c.req.valid("json").title,
+      );
+      if (!conversation) throw errors.notFound("No such conversation");
+      c.header("Cache-Control", "private, no-store");
+      return c.json(conversation, 200);
+    },
+  );
+
+  router.openapi(
+    userRoute({
+      method: "delete",
+      path: "/api/assistant/conversations/{id}",
+      tags: ["assistant"],
+      summary: "Delete one of my conversations and all its messages",
+      request: { params: ConversationParamSchema },
+      responses: {
+        204: { description: "Deleted" },
+        404: problem("No such conversation"),
+      },
+    }),
+    async (c) => {
+      const principal = c.get("principal");
+      if (!principal) throw errors.unauthorized();
+      const removed = await new ConversationStore(c.env.DB).remove(principal.userId, c.req.valid("param").id);
+      if (!removed) throw errors.notFound("No such conversation");
+      return c.body(null, 204);
     },
   );
 

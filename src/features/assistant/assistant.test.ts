@@ -6,7 +6,8 @@ import { BASE, type Client, COOKIE_NAME, registerUser } from "../../../test/help
 import { app } from "../../app";
 import { FileSearch } from "../files";
 import type { ChatRoom } from "../rooms";
-import { AssistantEventSchema } from "./assistant.schema";
+import { AssistantEventSchema, ConversationMessageSchema } from "./assistant.schema";
+import { ConversationStore } from "./conversation-store";
 
 interface Event {
   id: number;
@@ -28,11 +29,40 @@ function parseEvents(text: string): Event[] {
     });
 }
 
+interface StoredMessage {
+  role: "user" | "assistant";
+  content: string;
+  status: string;
+  citations: Record<string, unknown>[];
+  steps: { name: string; state: string; ms?: number; results?: number; error?: string }[];
+}
+
+async function readConversation(client: Client, id: string) {
+  const res = await client.fetch(`/api/assistant/conversations/${id}`);
+  expect(res.status).toBe(200);
+  const body = await res.json<{ conversation: { id: string; title: string }; messages: StoredMessage[] }>();
+  expect(ConversationMessageSchema.array().safeParse(body.messages).error).toBeUndefined();
+  return body;
+}
+
+/** The conversation id an answer's first event names. */
+function conversationOf(events: Event[]): string {
+  const id = events.find((e) => e.event === "status")?.data.conversationId;
+  if (typeof id !== "string") throw new Error("no status event");
+  return id;
+}
+
 /** Calls the app directly (so bindings can be replaced), reads `readEvents` events or the whole stream, then waits for waitUntil work. */
 async function ask(
   client: Client,
   body: unknown,
-  options: { overrides?: Record<string, unknown>; stopWhen?: (events: Event[]) => boolean; contentType?: string } = {},
+  options: {
+    overrides?: Record<string, unknown>;
+    stopWhen?: (events: Event[]) => boolean;
+    /** Runs once stopWhen is met, while the stream is still open (before the reader cancels). */
+    whileOpen?: (events: Event[]) => Promise<void>;
+    contentType?: string;
+  } = {},
 ) {
   const ctx = createExecutionContext();
   const headers = new Headers({
@@ -56,6 +86,7 @@ async function ask(
       if (done) break;
       text += decoder.decode(value, { stream: true });
       if (options.stopWhen?.(parseEvents(text))) {
+        await options.whileOpen?.(parseEvents(text));
         await reader.cancel();
         break;
       }
@@ -114,6 +145,7 @@ function workersAi(mode: "ok" | "fail-mid" | "hang") {
 
 let admin: Client;
 let ada: { client: Client; user: { id: string } };
+let launchPlanId: string;
 
 beforeAll(async () => {
   admin = (await registerUser("admin")).client;
@@ -129,6 +161,7 @@ beforeAll(async () => {
     name: "launch-plan.txt",
     type: "text/plain",
   });
+  launchPlanId = file.id;
   await new FileSearch(env.DB).indexForSearch(
     { id: file.id, ownerId: ada.user.id, name: "launch-plan.txt" },
     {
@@ -160,10 +193,19 @@ describe("POST /api/assistant/chat (offline provider)", () => {
         .sort(),
     ).toEqual(["search_files", "search_messages"]);
     const citations = events.filter((e) => e.event === "citation").map((e) => e.data);
+    // Each source leads somewhere: the message in its room, or the file on the files page.
+    const message = citations.find((c) => c.kind === "message" && String(c.excerpt).includes("Tuesday"));
+    expect(message).toMatchObject({ source: "launch", room: "launch", messageId: expect.any(Number) });
+    expect(message?.href).toBe(`/rooms/launch?message=${message?.messageId}`);
     expect(citations).toContainEqual(
-      expect.objectContaining({ kind: "message", source: "launch", href: expect.stringContaining("/rooms/launch") }),
+      expect.objectContaining({
+        kind: "file",
+        title: "launch-plan.txt",
+        fileId: launchPlanId,
+        source: launchPlanId,
+        href: `/files?file=${launchPlanId}`,
+      }),
     );
-    expect(citations).toContainEqual(expect.objectContaining({ kind: "file", title: "launch-plan.txt" }));
     expect(citations.some((c) => String(c.excerpt).includes("Coffee"))).toBe(false);
     const answer = events
       .filter((e) => e.event === "content")
@@ -180,15 +222,19 @@ describe("POST /api/assistant/chat (offline provider)", () => {
       conversations: { id: string; title: string }[];
     }>();
     expect(list.conversations[0]).toMatchObject({ id: conversationId, title: "What did we decide about the launch?" });
-    const stored = await (await ada.client.fetch(`/api/assistant/conversations/${conversationId}`)).json<{
-      messages: { role: string; content: string; status: string; citations: unknown[] }[];
-    }>();
+    const stored = await readConversation(ada.client, conversationId);
+    expect(stored.conversation).toMatchObject({ id: conversationId, title: "What did we decide about the launch?" });
     expect(stored.messages.map((m) => [m.role, m.status])).toEqual([
       ["user", "complete"],
       ["assistant", "complete"],
     ]);
+    expect(stored.messages[0]?.steps).toEqual([]);
     expect(stored.messages[1]?.content).toBe(answer);
-    expect(stored.messages[1]?.citations.length).toBe(citations.length);
+    expect(stored.messages[1]?.citations).toEqual(citations);
+    expect(stored.messages[1]?.steps).toEqual([
+      { name: "search_messages", state: "done", ms: expect.any(Number), results: expect.any(Number) },
+      { name: "search_files", state: "done", ms: expect.any(Number), results: expect.any(Number) },
+    ]);
     expect((await admin.fetch(`/api/assistant/conversations/${conversationId}`)).status).toBe(404);
   });
 
@@ -259,11 +305,16 @@ describe("bad requests", () => {
 /** Ada asks "When is the launch?" with the Workers AI double in `mode`; `vars` adds to the overrides. */
 async function askWorkersAi(
   mode: "ok" | "fail-mid" | "hang",
-  options: { vars?: Record<string, string>; stopWhen?: (events: Event[]) => boolean } = {},
+  options: {
+    vars?: Record<string, string>;
+    stopWhen?: (events: Event[]) => boolean;
+    whileOpen?: (events: Event[]) => Promise<void>;
+  } = {},
 ) {
   const ai = workersAi(mode);
   const overrides = { AI_PROVIDER: "workers-ai", AI: ai.binding, ...options.vars };
-  const result = await ask(ada.client, { message: "When is the launch?" }, { overrides, stopWhen: options.stopWhen });
+  const { vars: _vars, ...rest } = options;
+  const result = await ask(ada.client, { message: "When is the launch?" }, { overrides, ...rest });
   return { ai, ...result };
 }
 
@@ -297,15 +348,136 @@ describe("with Workers AI (test double)", () => {
     // waitOnExecutionContext returned: the producer finished, which it can only do once the hanging
     // upstream was cancelled.
     expect(ai.state.cancelled).toBe(true);
-    const list = await (await ada.client.fetch("/api/assistant/conversations")).json<{
-      conversations: { id: string }[];
-    }>();
-    const latest = list.conversations[0]?.id ?? "";
-    const stored = await (await ada.client.fetch(`/api/assistant/conversations/${latest}`)).json<{
-      messages: { status: string; content: string }[];
-    }>();
-    expect(stored.messages.at(-1)?.status).toBe("stopped");
-    expect(ai.text.startsWith(stored.messages.at(-1)?.content ?? "x")).toBe(true);
+    const stored = await readConversation(ada.client, conversationOf(events));
+    const turn = stored.messages.at(-1);
+    expect(turn?.status).toBe("stopped");
+    expect(turn?.content).not.toBe("");
+    expect(ai.text.startsWith(turn?.content ?? "x")).toBe(true);
+    // The steps and sources it had so far are kept with it.
+    expect(turn?.steps.map((s) => [s.name, s.state])).toEqual([
+      ["search_messages", "done"],
+      ["search_files", "done"],
+    ]);
+    expect(turn?.citations).toEqual(events.filter((e) => e.event === "citation").map((e) => e.data));
+    expect(turn?.citations.length).toBeGreaterThan(0);
+  });
+
+  it("stores a failed answer as failed, with its partial text and steps", async () => {
+    const { events } = await askWorkersAi("fail-mid");
+    const turn = (await readConversation(ada.client, conversationOf(events))).messages.at(-1);
+    expect(turn).toMatchObject({ role: "assistant", status: "failed", content: "The launch is on " });
+    expect(turn?.steps.map((s) => s.state)).toEqual(["done", "done"]);
+  });
+});
+
+describe("stopped answers keep their state", () => {
+  it("stores the turn before the answer streams, so it reads back (as stopped) even if it never ends", async () => {
+    let whileStreaming: StoredMessage[] = [];
+    const { events } = await askWorkersAi("hang", {
+      stopWhen: (seen) => seen.some((e) => e.event === "content"),
+      whileOpen: async (seen) => {
+        whileStreaming = (await readConversation(ada.client, conversationOf(seen))).messages;
+      },
+    });
+    expect(whileStreaming.slice(-2)).toMatchObject([
+      { role: "user", content: "When is the launch?", status: "complete" },
+      { role: "assistant", content: "", status: "stopped", steps: [] },
+    ]);
+    // Once the client is gone, the producer's finally fills the same turn in: no duplicate.
+    const after = (await readConversation(ada.client, conversationOf(events))).messages;
+    expect(after).toHaveLength(whileStreaming.length);
+    expect(after.at(-1)).toMatchObject({ status: "stopped", content: expect.stringMatching(/^The launch/) });
+  });
+
+  it("keeps the steps of an answer stopped while its tools run, and none is left running", async () => {
+    const { events } = await ask(
+      ada.client,
+      { message: "Anything about the launch in #launch?" },
+      { stopWhen: (seen) => seen.some((e) => e.event === "tool") },
+    );
+    expect(events.some((e) => e.event === "content" || e.event === "done")).toBe(false);
+    const turn = (await readConversation(ada.client, conversationOf(events))).messages.at(-1);
+    expect(turn).toMatchObject({ role: "assistant", status: "stopped", content: "" });
+    expect(turn?.steps.length).toBeGreaterThan(0);
+    for (const step of turn?.steps ?? []) expect(["done", "stopped"]).toContain(step.state);
+  });
+});
+
+describe("regenerate", () => {
+  it("replaces the last turn instead of appending a second answer to the same question", async () => {
+    const first = await ask(ada.client, { message: "What about the coffee machine?" });
+    const conversationId = conversationOf(first.events);
+    await ask(ada.client, { message: "And the launch?", conversationId });
+    const before = (await readConversation(ada.client, conversationId)).messages;
+    expect(before.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+
+    const again = await ask(ada.client, { message: "And the launch?", conversationId, regenerate: true });
+    expect(again.events.at(-1)?.event).toBe("done");
+    const after = (await readConversation(ada.client, conversationId)).messages;
+    expect(after.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[2]?.content).toBe("And the launch?");
+    expect(after[3]?.content).toBe(
+      again.events
+        .filter((e) => e.event === "content")
+        .map((e) => e.data.delta)
+        .join(""),
+    );
+  });
+
+  it("needs a conversation: 400 without conversationId, 404 for another user's", async () => {
+    const alone = await ask(ada.client, { message: "launch?", regenerate: true });
+    expect(alone.res.status).toBe(400);
+    expect(alone.res.headers.get("Content-Type")).toContain("application/problem+json");
+    expect(JSON.parse(alone.text)).toMatchObject({
+      code: "invalid-request",
+      errors: [expect.objectContaining({ path: "body.regenerate" })],
+    });
+    const mine = conversationOf((await ask(ada.client, { message: "launch?" })).events);
+    const foreign = await ask(admin, { message: "launch?", conversationId: mine, regenerate: true });
+    expect(foreign.res.status).toBe(404);
+    expect((await readConversation(ada.client, mine)).messages).toHaveLength(2);
+  });
+
+  it("appends when the conversation has no turn yet", async () => {
+    const id = await new ConversationStore(env.DB).open(ada.user.id, undefined, "empty");
+    const { events } = await ask(ada.client, { message: "launch?", conversationId: id, regenerate: true });
+    expect(events.at(-1)?.event).toBe("done");
+    expect((await readConversation(ada.client, String(id))).messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
+});
+
+describe("stored citations", () => {
+  it("reads citations stored in the old form (`/rooms/x#m5`, no fileId) with their structured fields", async () => {
+    const store = new ConversationStore(env.DB);
+    const id = String(await store.open(ada.user.id, undefined, "old"));
+    const old = [
+      { index: 1, kind: "message", source: "launch", title: "#launch", excerpt: "e", href: "/rooms/launch#m7" },
+      {
+        index: 2,
+        kind: "file",
+        source: "f".repeat(32),
+        title: "a.txt",
+        excerpt: "e",
+        href: `/files?file=${"f".repeat(32)}`,
+      },
+    ];
+    await env.DB.prepare(
+      "INSERT INTO assistant_messages (conversation_id, role, content, citations, status, created_at) VALUES (?, 'assistant', 'old answer', ?, 'complete', ?)",
+    )
+      .bind(id, JSON.stringify(old), new Date().toISOString())
+      .run();
+    const [message] = (await readConversation(ada.client, id)).messages;
+    expect(message?.steps).toEqual([]);
+    expect(message?.citations).toEqual([
+      { ...old[0], room: "launch", messageId: 7, href: "/rooms/launch?message=7" },
+      { ...old[1], fileId: "f".repeat(32) },
+    ]);
   });
 });
 

@@ -6,10 +6,119 @@ import { createRouter } from "../../http/create-router";
 import { json, problem } from "../../http/openapi";
 import { serveContent } from "./file-content";
 import { fileErrors } from "./file-errors";
+import type { FileRecord } from "./file-record";
 import { visibleFile } from "./file-request";
 import { CONTENT_RESPONSES, FILE_TAGS, FileParamSchema, fileRoute } from "./file-route";
 import { FileIdSchema, ShareLinkCreateSchema, ShareLinkSchema } from "./files.schema";
-import { createShareLink, resolveShareToken, ShareLinkStore } from "./share-links";
+import {
+  createShareLink,
+  resolveShareToken,
+  ShareLinkRefusedError,
+  ShareLinkStore,
+  type ShareRefusal,
+} from "./share-links";
+
+const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
+const JSON_TYPES = new Set(["application/json", "application/problem+json", "application/*"]);
+
+/**
+ * Whether an Accept header prefers HTML over JSON: true for a browser's navigation (`text/html,
+ * application/xhtml+xml, …` with the any-type wildcard at a lower q), false for the wildcard alone, a JSON type,
+ * a tie, or no header, so API clients keep problem+json. Only types named outright count.
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let html = 0;
+  let json = 0;
+  for (const part of accept.split(",").slice(0, 32)) {
+    const [type = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(weight)) continue;
+    if (HTML_TYPES.has(type)) html = Math.max(html, weight);
+    if (JSON_TYPES.has(type)) json = Math.max(json, weight);
+  }
+  return html > 0 && html > json;
+}
+
+const REFUSAL_PAGE: Record<ShareRefusal, { heading: string; text: string }> = {
+  expired: {
+    heading: "This link has expired",
+    text: "Share links work only for a limited time, and this one has run out.",
+  },
+  revoked: {
+    heading: "This link was revoked",
+    text: "The person who shared it has turned this link off.",
+  },
+  invalid: {
+    heading: "This link is not valid",
+    text: "It may have been copied incompletely or changed. It does not open any file.",
+  },
+  gone: {
+    heading: "This file is no longer shared",
+    text: "The file behind this link has been deleted.",
+  },
+};
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+
+/**
+ * The refusal as a small self-contained page: same status, inline CSS only, no scripts, nothing cached.
+ * The CSP allows the inline style and nothing else.
+ */
+function refusalPage(error: ShareLinkRefusedError, requestId: string | undefined): Response {
+  const { heading, text } = REFUSAL_PAGE[error.reason];
+  const reference = requestId ? `<p class="ref">Reference: ${escapeHtml(requestId)}</p>` : "";
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(heading)} · Outpost</title>
+<style>
+:root { color-scheme: light dark; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1f2328; }
+main { max-width: 28rem; margin: 1.5rem; padding: 2rem; border-radius: 12px; background: #fff; box-shadow: 0 1px 3px rgb(0 0 0 / 0.12); }
+h1 { margin: 0 0 0.75rem; font-size: 1.4rem; }
+p { margin: 0 0 1rem; }
+a { display: inline-block; padding: 0.5rem 1rem; border-radius: 8px; background: #0b57d0; color: #fff; text-decoration: none; font-weight: 600; }
+a:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.ref { margin: 1.25rem 0 0; font-size: 0.8rem; color: #59636e; }
+@media (prefers-color-scheme: dark) {
+  body { background: #0d1117; color: #e6edf3; }
+  main { background: #161b22; box-shadow: none; border: 1px solid #30363d; }
+  a { background: #4493f8; color: #0d1117; }
+  .ref { color: #9198a1; }
+}
+</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(heading)}</h1>
+<p>${escapeHtml(text)}</p>
+<p>If you still need the file, ask the person who shared it with you for a new link.</p>
+<a href="/">Go to Outpost</a>
+${reference}
+</main>
+</body>
+</html>
+`;
+  return new Response(html, {
+    status: error.status,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+      "Cache-Control": "no-store",
+      // The same URL answers HTML or JSON by Accept.
+      Vary: "Accept",
+    },
+  });
+}
 
 export function createShareLinkRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
@@ -85,10 +194,27 @@ export function createShareLinkRoutes(): OpenAPIHono<AppEnv> {
             .openapi({ param: { name: "token", in: "path" } }),
         }),
       },
-      responses: { ...CONTENT_RESPONSES, 403: problem("The link is invalid, expired or revoked") },
+      responses: {
+        ...CONTENT_RESPONSES,
+        403: {
+          description:
+            "The link is invalid, expired or revoked: problem+json, or a short HTML page when Accept prefers text/html (a browser)",
+          content: { ...problem("").content, "text/html": { schema: z.string() } },
+        },
+      },
     }),
     async (c) => {
-      const record = await resolveShareToken(c.env, c.req.valid("param").token, c.req.method);
+      let record: FileRecord;
+      try {
+        record = await resolveShareToken(c.env, c.req.valid("param").token, c.req.method);
+      } catch (error) {
+        // A person who opened the link in a browser gets a page that says what happened; anyone else the
+        // problem+json the error handler makes of the error.
+        if (error instanceof ShareLinkRefusedError && prefersHtml(c.req.header("Accept"))) {
+          return refusalPage(error, c.get("requestId")) as never;
+        }
+        throw error;
+      }
       return serveContent(c.env.FILES, record, c.req.raw) as never;
     },
   );

@@ -1,5 +1,6 @@
 // Share links: a URL signed with HMAC over (link, file, method, expiry), and their rows in D1 (checked for revocation).
 import { randomId } from "@outpost/edge-kit/crypto";
+import { AppError } from "@outpost/edge-kit/errors";
 import { createTokenSigner } from "@outpost/edge-kit/signing";
 import { fileErrors } from "./file-errors";
 import type { FileRecord } from "./file-record";
@@ -107,6 +108,30 @@ export async function createShareLink(
   };
 }
 
+/** Why a share link does not open its file. */
+export type ShareRefusal = "expired" | "revoked" | "invalid" | "gone";
+
+const REFUSAL_DETAIL: Record<ShareRefusal, string> = {
+  expired: "This link has expired",
+  revoked: "This link was revoked",
+  invalid: "This link is not valid",
+  gone: "The file is no longer shared",
+};
+
+/**
+ * The 403 a refused share link answers: the files feature's `share-link-invalid` problem (so API clients
+ * see exactly that), carrying the reason for the share route's HTML page.
+ */
+export class ShareLinkRefusedError extends AppError {
+  readonly reason: ShareRefusal;
+
+  constructor(reason: ShareRefusal) {
+    const problem = fileErrors.linkRefused(REFUSAL_DETAIL[reason]);
+    super(problem.status, problem.code, problem.title, { detail: problem.detail });
+    this.reason = reason;
+  }
+}
+
 /**
  * The file a share token opens, or 403: a bad signature, another method, expiry, revocation, or a file
  * that is gone all look the same to the holder, who learns only that this link no longer works.
@@ -118,7 +143,7 @@ export async function resolveShareToken(
 ): Promise<FileRecord> {
   const verdict = await signerFor(env).verify(token);
   if (!verdict.ok) {
-    throw fileErrors.linkRefused(verdict.reason === "expired" ? "This link has expired" : "This link is not valid");
+    throw new ShareLinkRefusedError(verdict.reason === "expired" ? "expired" : "invalid");
   }
   const { l: linkId, f: fileId, m } = verdict.claims;
   if (
@@ -127,13 +152,13 @@ export async function resolveShareToken(
     m !== "GET" ||
     (method !== "GET" && method !== "HEAD")
   ) {
-    throw fileErrors.linkRefused("This link is not valid");
+    throw new ShareLinkRefusedError("invalid");
   }
   const link = await new ShareLinkStore(env.DB).find(linkId);
-  if (!link || link.file_id !== fileId) throw fileErrors.linkRefused("This link is not valid");
-  if (link.revoked_at !== null) throw fileErrors.linkRefused("This link was revoked");
-  if (Date.parse(link.expires_at) <= Date.now()) throw fileErrors.linkRefused("This link has expired");
+  if (!link || link.file_id !== fileId) throw new ShareLinkRefusedError("invalid");
+  if (link.revoked_at !== null) throw new ShareLinkRefusedError("revoked");
+  if (Date.parse(link.expires_at) <= Date.now()) throw new ShareLinkRefusedError("expired");
   const record = await new FileRepository(env.DB).find(fileId);
-  if (!record || record.status === "deleting") throw fileErrors.linkRefused("The file is no longer shared");
+  if (!record || record.status === "deleting") throw new ShareLinkRefusedError("gone");
   return record;
 }
