@@ -253,6 +253,12 @@ const CASES: RouteCase[] = [
     request: () => ({ path: `/api/assistant/conversations/${NO_FILE}` }),
   },
   {
+    method: "POST",
+    path: "/api/features/{name}/preview",
+    access: "admin",
+    request: () => ({ path: "/api/features/matrix/preview", json: { enabled: true, rolloutPercentage: 10 } }),
+  },
+  {
     method: "PATCH",
     path: "/api/assistant/conversations/{id}",
     access: "user",

@@ -1,36 +1,13 @@
-// Admin: metrics (cache hit ratios, rate-limit refusals, requests by route) and cache invalidation.
+// Admin: metrics (cache hit ratios, rate-limit refusals, requests, latency and a time series) and cache invalidation.
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
-import { flushMetrics, metricsObject } from "../../http/metrics";
+import { flushMetrics, metricsObject, SERIES_MINUTES, seriesMinute } from "../../http/metrics";
 import { json } from "../../http/openapi";
 import { adminRoute } from "../auth";
-import { CacheNamespaceParamSchema, type Metrics, MetricsSchema } from "./admin.schema";
-
-/** Counter names → the grouped view the admin page charts. */
-function groupMetrics(raw: Record<string, number>): Metrics {
-  const out: Metrics = { cache: {}, rateLimitRefusals: {}, requests: {}, statuses: {} };
-  for (const [name, value] of Object.entries(raw)) {
-    const [kind, ...rest] = name.split(":");
-    if (kind === "cache" && rest.length === 2) {
-      const [namespace = "", event = ""] = rest;
-      const entry = out.cache[namespace] ?? { hit: 0, miss: 0, negativeHit: 0, error: 0, hitRatio: null };
-      out.cache[namespace] = entry;
-      if (event === "hit") entry.hit += value;
-      else if (event === "miss") entry.miss += value;
-      else if (event === "negative-hit") entry.negativeHit += value;
-      else if (event === "error") entry.error += value;
-    } else if (kind === "ratelimit") out.rateLimitRefusals[rest.join(":")] = value;
-    else if (kind === "requests") out.requests[rest.join(":")] = value;
-    else if (kind === "status") out.statuses[rest.join(":")] = value;
-  }
-  for (const entry of Object.values(out.cache)) {
-    const reads = entry.hit + entry.negativeHit + entry.miss;
-    entry.hitRatio = reads === 0 ? null : (entry.hit + entry.negativeHit) / reads;
-  }
-  return out;
-}
+import { CacheNamespaceParamSchema, MetricsSchema } from "./admin.schema";
+import { metricsView } from "./metrics-view";
 
 export function createAdminRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
@@ -40,13 +17,21 @@ export function createAdminRoutes(): OpenAPIHono<AppEnv> {
       method: "get",
       path: "/api/admin/metrics",
       tags: ["admin"],
-      summary: "Cache hit ratios, rate-limit refusals, requests by route and status (admin)",
-      responses: { 200: json(MetricsSchema, "Counters since the Metrics object was created") },
+      summary: "Cache hit ratios, rate-limit refusals, requests by route and status, latency, a time series (admin)",
+      description:
+        "`cache`, `rateLimitRefusals`, `requests` and `statuses` count since the Metrics object was created; " +
+        "`latency` (per-route histograms with p50/p95) and `series` (requests and errors per minute) cover " +
+        "the last hour. Each isolate flushes its counts every 5 s, so the newest seconds of other isolates " +
+        "may be missing.",
+      responses: { 200: json(MetricsSchema, "Counters, histograms and the series") },
     }),
     async (c) => {
       await flushMetrics(c.env);
+      const nowMinute = seriesMinute(Date.now());
+      const metrics = metricsObject(c.env);
+      const [raw, window] = await Promise.all([metrics.snapshot(), metrics.window(nowMinute - SERIES_MINUTES + 1)]);
       c.header("Cache-Control", "private, no-store");
-      return c.json(groupMetrics(await metricsObject(c.env).snapshot()), 200);
+      return c.json(metricsView(raw, window, nowMinute), 200);
     },
   );
 

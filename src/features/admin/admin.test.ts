@@ -1,4 +1,4 @@
-// Admin metrics and caches through the Worker: counts that add up, invalidation that takes.
+// Admin metrics and caches through the Worker: counts, latency and series that add up, invalidation that takes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Client, call, registerUser } from "../../../test/helpers";
 import type { Metrics } from "./admin.schema";
@@ -54,6 +54,66 @@ describe("GET /api/admin/metrics", () => {
     const refused = statuses.filter((s) => s === 429).length;
     expect(refused).toBeGreaterThan(0);
     expect(((await metrics()).rateLimitRefusals.auth ?? 0) - before).toBe(refused);
+  });
+});
+
+const sum = (values: readonly number[]) => values.reduce((total, n) => total + n, 0);
+
+describe("GET /api/admin/metrics latency", () => {
+  it("keeps a fixed histogram with count, p50 and p95 per route, for a route that awaited I/O", async () => {
+    const route = "GET /api/users/lookup";
+    const before = (await metrics()).latency.routes[route]?.count ?? 0;
+    // Each lookup awaits KV and D1, so Date.now() moves during it (it only advances across I/O in workerd).
+    for (let i = 0; i < 3; i++) await member.client.fetch(`/api/users/lookup?ids=${member.user.id}`);
+    const { latency } = await metrics();
+    expect(latency.windowMinutes).toBe(60);
+    expect(latency.boundsMs.length).toBeGreaterThan(3);
+    expect([...latency.boundsMs].sort((a, b) => a - b)).toEqual(latency.boundsMs);
+    const entry = latency.routes[route];
+    expect(entry).toBeDefined();
+    if (!entry) return;
+    expect(entry.count - before).toBe(3);
+    expect(entry.histogram).toHaveLength(latency.boundsMs.length + 1);
+    expect(sum(entry.histogram)).toBe(entry.count);
+    for (const p of [entry.p50Ms, entry.p95Ms]) if (p !== null) expect(latency.boundsMs).toContain(p);
+    if (entry.p50Ms !== null && entry.p95Ms !== null) expect(entry.p50Ms).toBeLessThanOrEqual(entry.p95Ms);
+  });
+
+  it("keys routes by their pattern, never by the URL", async () => {
+    await member.client.fetch("/api/features/latency-one");
+    await member.client.fetch("/api/features/latency-two");
+    const { latency } = await metrics();
+    const routes = Object.keys(latency.routes);
+    expect(routes).toContain("GET /api/features/:name");
+    expect(routes.filter((r) => r.includes("latency-one") || r.includes(member.user.id))).toEqual([]);
+    expect(latency.routes["GET /api/features/:name"]?.count).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("GET /api/admin/metrics series", () => {
+  it("has one zero-filled point a minute for the last hour, ending now", async () => {
+    const { series } = await metrics();
+    expect(series.bucketSeconds).toBe(60);
+    expect(series.points).toHaveLength(60);
+    const starts = series.points.map((p) => Date.parse(p.start));
+    for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBe(60_000);
+    const last = starts.at(-1) ?? 0;
+    expect(last % 60_000).toBe(0);
+    expect(Math.abs(Date.now() - (last + 30_000))).toBeLessThanOrEqual(90_000);
+    for (const p of series.points) expect(p.errors4xx + p.errors5xx).toBeLessThanOrEqual(p.requests);
+  });
+
+  it("counts requests and 4xx errors in the current buckets", async () => {
+    const total = (m: Metrics, key: "requests" | "errors4xx") => sum(m.series.points.map((p) => p[key]));
+    const before = await metrics();
+    for (let i = 0; i < 3; i++) await call("/api/status");
+    await call("/api/nope");
+    await call("/api/nope");
+    const after = await metrics();
+    // The first metrics call itself is counted too, once its response is out.
+    expect(total(after, "requests") - total(before, "requests")).toBeGreaterThanOrEqual(5);
+    expect(total(after, "errors4xx") - total(before, "errors4xx")).toBeGreaterThanOrEqual(2);
+    expect(sum(Object.values(after.statuses))).toBeGreaterThanOrEqual(total(after, "requests"));
   });
 });
 

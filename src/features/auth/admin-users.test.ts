@@ -107,3 +107,88 @@ describe("admin user routes", () => {
     ).toBe(404);
   });
 });
+
+describe("GET /api/users?q= (admin search)", () => {
+  const search = async (q: string, extra = "") => {
+    const res = await admin.fetch(`/api/users?q=${encodeURIComponent(q)}${extra}`);
+    expect(res.status, q).toBe(200);
+    return res.json<Page & { users: { displayName: string }[] }>();
+  };
+  const rename = (client: Client, displayName: string) =>
+    client.fetch("/api/users/me", { method: "PATCH", json: { displayName } });
+
+  it("finds users by email prefix, ignoring case, and only by prefix", async () => {
+    const target = await registerUser("prefixed");
+    await rename(target.client, "Someone Else");
+    const byPrefix = await search(target.email.slice(0, 14).toUpperCase());
+    expect(byPrefix.users.map((u) => u.id)).toContain(target.user.id);
+    const byWholeEmail = await search(target.email);
+    expect(byWholeEmail.users.map((u) => u.id)).toEqual([target.user.id]);
+    // Every email contains "example.com", but none starts with it (and no display name contains it).
+    expect((await search("example.com")).users).toEqual([]);
+  });
+
+  it("finds users by display-name substring, ignoring case", async () => {
+    const target = await registerUser("named");
+    await rename(target.client, "Rear Admiral Grace HOPPER");
+    for (const q of ["grace hop", "HOPPER", "  admiral  "]) {
+      expect(
+        (await search(q)).users.map((u) => u.id),
+        q,
+      ).toEqual([target.user.id]);
+    }
+    const accented = await registerUser("accented");
+    await rename(accented.client, "Émile Zola");
+    for (const q of ["Émile", "mile z", "ZOLA"]) {
+      expect(
+        (await search(q)).users.map((u) => u.id),
+        q,
+      ).toEqual([accented.user.id]);
+    }
+  });
+
+  it("matches %, _ and \\ literally, never as wildcards", async () => {
+    const percent = await registerUser("percent");
+    await rename(percent.client, "100% sure");
+    const abc = await registerUser("abc");
+    await rename(abc.client, "wild abc card");
+    expect((await search("%")).users.map((u) => u.id)).toEqual([percent.user.id]);
+    expect((await search("0% s")).users.map((u) => u.id)).toEqual([percent.user.id]);
+    expect((await search("a_c")).users).toEqual([]);
+    expect((await search("b%d")).users).toEqual([]);
+    expect((await search("\\")).users).toEqual([]);
+    // Longer than D1's 50-byte cap on LIKE patterns: the search must not be a LIKE pattern.
+    expect((await search("%".repeat(100))).users).toEqual([]);
+    expect((await search("abc")).users.map((u) => u.id)).toContain(abc.user.id);
+  });
+
+  it("pages a search with the cursor, each match once and nothing else", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await registerUser(`pager${i}`)).user.id);
+    await registerUser("unrelated");
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Page = await search("PAGER", `&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(page.users.length).toBeLessThanOrEqual(2);
+      seen.push(...page.users.map((u) => u.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(made);
+    expect(pages).toBe(3);
+  });
+
+  it("refuses an empty, blank or over-long q with 400 problem+json, and members with 403", async () => {
+    for (const q of ["", "   ", "x".repeat(101)]) {
+      const res = await admin.fetch(`/api/users?q=${encodeURIComponent(q)}`);
+      expect(res.status, JSON.stringify(q)).toBe(400);
+      expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+      expect(await res.json()).toMatchObject({ code: "invalid-request", errors: [{ path: "query.q" }] });
+    }
+    expect((await admin.fetch(`/api/users?q=${"x".repeat(100)}`)).status).toBe(200);
+    const member = await registerUser("searching-member");
+    expect((await member.client.fetch("/api/users?q=root")).status).toBe(403);
+  });
+});

@@ -24,6 +24,24 @@ import { enforceLoginLimits } from "./login-limits";
 import { sessionStore, setSessionCookie, userService } from "./session.middleware";
 import { toPublicUser } from "./users.service";
 
+/** The admin list's query: the shared paging fields, and a search. */
+const AdminUserListQuerySchema = UserListQuerySchema.extend({
+  q: z
+    .string()
+    .trim()
+    .min(1, "must be 1–100 characters")
+    .max(100, "must be 1–100 characters")
+    .optional()
+    .openapi({
+      param: { name: "q", in: "query" },
+      description:
+        "Search, 1–100 characters after trimming: users whose email starts with it or whose display name " +
+        "contains it, ignoring ASCII case; every character matches itself (`%` and `_` are not wildcards). " +
+        "Combines with `cursor` and `limit`.",
+      example: "ada",
+    }),
+});
+
 export function createUserRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
 
@@ -110,14 +128,14 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       method: "get",
       path: "/api/users",
       tags: ["admin"],
-      summary: "All users, oldest first, 1–100 a page (admin)",
-      request: { query: UserListQuerySchema },
+      summary: "All users, or those matching a search, oldest first, 1–100 a page (admin)",
+      request: { query: AdminUserListQuerySchema },
       responses: { 200: json(UserPageSchema, "A page of users") },
     }),
     async (c) => {
-      const { cursor, limit } = c.req.valid("query");
+      const { cursor, limit, q } = c.req.valid("query");
       c.header("Cache-Control", "private, no-store");
-      return c.json(await userService(c.env).list({ cursor, limit }), 200);
+      return c.json(await userService(c.env).list({ cursor, limit, q }), 200);
     },
   );
 

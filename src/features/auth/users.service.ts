@@ -138,18 +138,41 @@ export class UserService {
     return new Map(results.map((row) => [row.id, toAccount(row)]));
   }
 
-  /** Keyset pagination by (created_at, id): stable under inserts, no OFFSET scans. */
-  async list(options: { cursor?: string; limit?: number }) {
+  /**
+   * Keyset pagination by (created_at, id): stable under inserts, no OFFSET scans. With `q`, only users whose
+   * email starts with it or whose display name contains it; the cursor is a position, so it pages a search
+   * the same way. The search scans the table, which suits an admin list.
+   *
+   * Not LIKE: D1 refuses LIKE and GLOB patterns over 50 bytes ("LIKE or GLOB pattern too complex"; 50 bytes
+   * pass and 51 fail in local workerd), and an escaped 100-character query can be 200 bytes. `substr` and
+   * `instr` compare the bound text literally, so `%`, `_` and `\` match themselves with nothing to escape.
+   * Emails are stored in lower case; names are compared through SQLite's lower(), which folds ASCII only
+   * ("ADA" finds "Ada", "é" does not find "É"), as LIKE would.
+   */
+  async list(options: { cursor?: string; limit?: number; q?: string }) {
     const limit = options.limit ?? 50;
     const after = options.cursor ? decodeCursor(options.cursor) : null;
-    const statement = after
-      ? this.#db
-          .prepare(
-            `SELECT ${ACCOUNT_COLUMNS} FROM users WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
-          )
-          .bind(after[0], after[1], limit + 1)
-      : this.#db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM users ORDER BY created_at, id LIMIT ?`).bind(limit + 1);
-    const { results } = await statement.all<AccountRow>();
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (after) {
+      where.push("(created_at, id) > (?, ?)");
+      values.push(after[0], after[1]);
+    }
+    if (options.q) {
+      // Emails are stored normalised (NFC, lower case): lower-case the prefix the same way. Names are folded
+      // on both sides by SQLite's lower(), so a query in a name's exact case always finds it.
+      const q = options.q.normalize("NFC");
+      const prefix = q.toLowerCase();
+      where.push("(substr(email, 1, length(?)) = ? OR instr(lower(display_name), lower(?)) > 0)");
+      values.push(prefix, prefix, q);
+    }
+    const { results } = await this.#db
+      .prepare(
+        `SELECT ${ACCOUNT_COLUMNS} FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY created_at, id LIMIT ?`,
+      )
+      .bind(...values, limit + 1)
+      .all<AccountRow>();
     const page = results.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -32,3 +32,35 @@ export const FlagEvaluationSchema = z
     reason: z.enum(["kill-switch", "disabled", "allow-list", "rollout", "outside-rollout", "anonymous", "invalid"]),
   })
   .openapi("FlagEvaluation");
+
+export const FlagPreviewUserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    reason: FlagEvaluationSchema.shape.reason,
+  })
+  .openapi("FlagPreviewUser");
+
+export const FlagPreviewSchema = z
+  .object({
+    name: z.string(),
+    exact: z.boolean().openapi({
+      description:
+        "True when the flag is already saved: a write keeps its salt, so these are exactly the users who will be " +
+        "in. False for a flag not saved yet: its salt is made on the first write, so the preview uses a " +
+        "provisional one; the count is a faithful estimate, but who is in will differ",
+    }),
+    scanned: z.number().int().openapi({ description: "Users evaluated, oldest first" }),
+    capped: z
+      .boolean()
+      .openapi({ description: "True when there are more users than maxUsers and the rest were not evaluated" }),
+    maxUsers: z.number().int(),
+    on: z.number().int().openapi({ description: "Users (of those scanned) for whom the flag would be on" }),
+    off: z.number().int(),
+    reasons: z.record(z.string(), z.number().int()).openapi({ description: "Users per evaluation reason" }),
+    sampleOn: z.array(FlagPreviewUserSchema).openapi({ description: "Up to 20 users who would be in, oldest first" }),
+    sampleOff: z.array(FlagPreviewUserSchema).openapi({ description: "Up to 20 users who would not" }),
+  })
+  .openapi("FlagPreview");
+export type FlagPreview = z.infer<typeof FlagPreviewSchema>;
