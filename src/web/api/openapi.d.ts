@@ -317,7 +317,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cache hit ratios, rate-limit refusals, requests by route and status (admin) */
+        /**
+         * Cache hit ratios, rate-limit refusals, requests by route and status, latency, a time series (admin)
+         * @description `cache`, `rateLimitRefusals`, `requests` and `statuses` count since the Metrics object was created; `latency` (per-route histograms with p50/p95) and `series` (requests and errors per minute) cover the last hour. Each isolate flushes its counts every 5 s, so the newest seconds of other isolates may be missing.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -327,7 +330,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Counters since the Metrics object was created */
+                /** @description Counters, histograms and the series */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -391,7 +394,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error */
+        /** Ask about my rooms and files: an SSE stream of status, tool, citation and content events, then done or error. With `regenerate: true` (and a `conversationId`) the answer replaces the conversation's last turn. */
         post: {
             parameters: {
                 query?: never;
@@ -414,7 +417,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description The request is not valid */
+                /** @description Not a valid question (or `regenerate` without a `conversationId`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -575,7 +578,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of my conversations, message by message, with citations */
+        /** One of my conversations, message by message, with each answer's status, steps and citations */
         get: {
             parameters: {
                 query?: never;
@@ -587,13 +590,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Messages, oldest first */
+                /** @description The conversation and its messages, oldest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            conversation: components["schemas"]["Conversation"];
                             messages: components["schemas"]["ConversationMessage"][];
                         };
                     };
@@ -647,10 +651,146 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete one of my conversations and all its messages */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such conversation */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename one of my conversations (the title is trimmed, 1–120 characters) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConversationRename"];
+                };
+            };
+            responses: {
+                /** @description The renamed conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such conversation */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/auth/login": {
@@ -1540,6 +1680,96 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/features/{name}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who a flag definition would turn on, before saving it (admin); nothing is written
+         * @description Takes the body of a flag write and evaluates it for every user (up to 10 000, oldest first) with the same function real evaluation uses. For a saved flag the stored salt is used, so the answer is exact.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FlagInput"];
+                };
+            };
+            responses: {
+                /** @description How the users would split */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlagPreview"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The flag is larger than 8 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3998,13 +4228,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The link is invalid, expired or revoked */
+                /** @description The link is invalid, expired or revoked: problem+json, or a short HTML page when Accept prefers text/html (a browser) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                        "text/html": string;
                     };
                 };
                 /** @description Precondition failed (If-Match / If-Unmodified-Since) */
@@ -4094,12 +4325,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All users, oldest first, 1–100 a page (admin) */
+        /** All users, or those matching a search, oldest first, 1–100 a page (admin) */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    /** @description Search, 1–100 characters after trimming: users whose email starts with it or whose display name contains it, ignoring ASCII case; every character matches itself (`%` and `_` are not wildcards). Combines with `cursor` and `limit`. */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4901,6 +5134,9 @@ export interface components {
             status: "complete" | "stopped" | "failed";
             steps: components["schemas"]["AssistantStep"][];
         };
+        ConversationRename: {
+            title: string;
+        };
         CounterStep: {
             amount?: number;
         };
@@ -5024,12 +5260,50 @@ export interface components {
             killSwitch?: boolean;
             rolloutPercentage: number;
         };
+        FlagPreview: {
+            /** @description True when there are more users than maxUsers and the rest were not evaluated */
+            capped: boolean;
+            /** @description True when the flag is already saved: a write keeps its salt, so these are exactly the users who will be in. False for a flag not saved yet: its salt is made on the first write, so the preview uses a provisional one; the count is a faithful estimate, but who is in will differ */
+            exact: boolean;
+            maxUsers: number;
+            name: string;
+            off: number;
+            /** @description Users (of those scanned) for whom the flag would be on */
+            on: number;
+            /** @description Users per evaluation reason */
+            reasons: {
+                [key: string]: number;
+            };
+            /** @description Up to 20 users who would not */
+            sampleOff: components["schemas"]["FlagPreviewUser"][];
+            /** @description Up to 20 users who would be in, oldest first */
+            sampleOn: components["schemas"]["FlagPreviewUser"][];
+            /** @description Users evaluated, oldest first */
+            scanned: number;
+        };
+        FlagPreviewUser: {
+            displayName: string;
+            email: string;
+            id: string;
+            /** @enum {string} */
+            reason: "kill-switch" | "disabled" | "allow-list" | "rollout" | "outside-rollout" | "anonymous" | "invalid";
+        };
         HistoryPage: {
             /** @description Oldest first */
             messages: components["schemas"]["ChatMessage"][];
             /** @description Pass as `before` for the previous page */
             nextBefore: number | null;
             room: string;
+        };
+        Latency: {
+            /** @description Upper bounds of the histogram buckets, inclusive */
+            boundsMs: number[];
+            /** @description Per `METHOD /route/:pattern` (the keys of `requests`). Durations are measured with Date.now(), which in Workers advances only across I/O: time waiting on storage and subrequests, not CPU time */
+            routes: {
+                [key: string]: components["schemas"]["RouteLatency"];
+            };
+            /** @description The histograms cover the last this many minutes */
+            windowMinutes: number;
         };
         LoginBody: {
             /** @example ada@example.com */
@@ -5056,6 +5330,7 @@ export interface components {
                     negativeHit: number;
                 };
             };
+            latency: components["schemas"]["Latency"];
             /** @description 429s per policy */
             rateLimitRefusals: {
                 [key: string]: number;
@@ -5064,10 +5339,28 @@ export interface components {
             requests: {
                 [key: string]: number;
             };
+            series: components["schemas"]["MetricsSeries"];
             /** @description Responses per status class */
             statuses: {
                 [key: string]: number;
             };
+        };
+        /** @description Requests and errors (4xx, 5xx) per time bucket, for a chart */
+        MetricsSeries: {
+            /** @description Width of one point */
+            bucketSeconds: number;
+            /** @description One point per bucket, oldest first, ending with the current (partial) bucket; empty buckets are 0 */
+            points: components["schemas"]["MetricsSeriesPoint"][];
+        };
+        MetricsSeriesPoint: {
+            errors4xx: number;
+            errors5xx: number;
+            requests: number;
+            /**
+             * @description Start of the bucket (ISO 8601)
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            start: string;
         };
         MultipartCreate: {
             contentType?: string;
@@ -5155,6 +5448,16 @@ export interface components {
         };
         /** @enum {string} */
         RoomVisibility: "public" | "private";
+        RouteLatency: {
+            /** @description Requests in the window */
+            count: number;
+            /** @description Requests per bucket: histogram[i] took at most boundsMs[i] (and more than the bound before); the last entry counts everything slower than the last bound */
+            histogram: number[];
+            /** @description Median as the upper bound of the histogram bucket holding it (an upper estimate); null when it lies beyond the last bound */
+            p50Ms: number | null;
+            /** @description 95th percentile, estimated like p50Ms */
+            p95Ms: number | null;
+        };
         Session: {
             createdAt: string;
             current: boolean;
