@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { FileView, MultipartUploadView } from "../../features/files/files.schema";
-import { ApiError } from "./api";
+import { ApiError } from "../api";
+import type { components } from "../api/openapi";
 import { errorText, isAbort, PART_RETRIES, resumeUpload, SINGLE_UPLOAD_MAX, uploadFile } from "./uploader";
+
+type FileView = components["schemas"]["File"];
+type MultipartUploadView = components["schemas"]["MultipartUpload"];
 
 const MIB = 1024 * 1024;
 const ID = "0123456789abcdef0123456789abcdef";
@@ -195,8 +198,8 @@ describe("uploadFile: one request for small files", () => {
     const error = await uploadFile(new File(["x"], "a.txt")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(413);
-    expect((error as ApiError).message).toBe("You use 99000000 of your 100000000 bytes.");
-    expect(errorText(error)).toBe("You use 99.0 MB of your 100 MB.");
+    expect((error as ApiError).message).toBe("Storage quota exceeded. You use 99000000 of your 100000000 bytes.");
+    expect(errorText(error)).toBe("Storage quota exceeded. You use 99.0 MB of your 100 MB.");
   });
 
   it("explains a refusal that came without a problem body", async () => {

@@ -1,8 +1,12 @@
 // Uploads from the browser: one request for small files, resumable multipart with bounded parallelism for large ones.
 // Framework-free: the files page drives it, and its tests run it against a fake XMLHttpRequest and fetch.
-import type { FileView, MultipartUploadView } from "../../features/files/files.schema";
-import { ApiError, api, type ProblemBody } from "./api";
+
+import { ApiError, type Problem } from "../api";
+import type { components } from "../api/openapi";
 import { formatBytes } from "./format";
+
+type FileView = components["schemas"]["File"];
+type MultipartUploadView = components["schemas"]["MultipartUpload"];
 
 /** Files up to this size go in one request; larger ones in parts. */
 export const SINGLE_UPLOAD_MAX = 8 * 1024 * 1024;
@@ -49,8 +53,8 @@ function parseJson(text: string): unknown {
 }
 
 /** The problem+json body of a refusal, or a sentence for the status when a proxy answered without one. */
-function problemFrom(status: number, body: unknown): ProblemBody {
-  const problem = body && typeof body === "object" ? (body as ProblemBody) : {};
+function problemFrom(status: number, body: unknown): Problem {
+  const problem = body && typeof body === "object" ? (body as Problem) : {};
   if (!problem.detail && !problem.title && FALLBACK_DETAIL[status])
     return { ...problem, detail: FALLBACK_DETAIL[status] };
   return problem;
@@ -96,14 +100,24 @@ function send<T>(
   });
 }
 
-/** An API call that reports cancellation as an AbortError rather than as "cannot be reached". */
+/**
+ * A JSON call to the upload API that reports cancellation as an AbortError rather than as "cannot be reached".
+ * Plain fetch, not the typed client: these calls share the signal and error shape of the XHR transfers above.
+ */
 async function call<T>(path: string, init: RequestInit, signal: AbortSignal): Promise<T> {
   if (signal.aborted) throw aborted();
+  const headers = new Headers(init.headers);
+  if (init.body !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  let res: Response;
   try {
-    return await api<T>(path, { ...init, signal });
-  } catch (error) {
-    throw signal.aborted ? aborted() : error;
+    res = await fetch(path, { ...init, headers, credentials: "same-origin", signal });
+  } catch {
+    throw signal.aborted ? aborted() : new ApiError(0, {});
   }
+  const body = parseJson(await res.text().catch(() => ""));
+  if (signal.aborted) throw aborted();
+  if (!res.ok) throw new ApiError(res.status, problemFrom(res.status, body));
+  return body as T;
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {
@@ -273,7 +287,9 @@ export async function resumeUpload(id: string, file: File, options: UploadOption
  */
 export function errorText(error: unknown): string {
   if (isAbort(error)) return "Upload cancelled.";
-  const text = error instanceof Error ? error.message : String(error);
+  // No HTTP answer: say what was happening ("The upload was interrupted…") when the transfer knows it.
+  const interrupted = error instanceof ApiError && error.status === 0 ? error.problem.detail : undefined;
+  const text = interrupted ? interrupted.replace(/\.?$/, ".") : error instanceof Error ? error.message : String(error);
   if (!/\bbytes\b/.test(text)) return text;
   return text
     .replace(/\b(\d{4,}) bytes\b/g, (_, n: string) => formatBytes(Number(n)))

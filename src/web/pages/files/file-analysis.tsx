@@ -1,5 +1,5 @@
 // What the pipeline found in a file: a text's summary and keywords, an image's size and labels, or why there is none.
-import type { FileView } from "../../../features/files/files.schema";
+import type { FileView } from "./file-kinds";
 
 export function FileAnalysis({ file }: { file: FileView }) {
   const a = file.analysis;
