@@ -88,6 +88,23 @@ export async function produceAnswer(job: AnswerJob): Promise<void> {
   let answer = "";
   let citations: Citation[] = [];
   let status: TurnStatus = "stopped";
+  let saved = false;
+  /** Stores the turn once. A terminal event is sent only after this, so a client that reads the
+   *  conversation as soon as it sees `done` or `error` finds the turn as it ended. */
+  const save = async () => {
+    if (saved) return;
+    saved = true;
+    try {
+      await new ConversationStore(env.DB).finishTurn(job.conversationId, job.answerId, {
+        content: answer,
+        citations,
+        steps: steps.final(),
+        status,
+      });
+    } catch (error) {
+      logger.warn("conversation not saved", { error });
+    }
+  };
   try {
     await writer.send("status", {
       state: "searching",
@@ -140,6 +157,7 @@ export async function produceAnswer(job: AnswerJob): Promise<void> {
     }
     if (signal.aborted) return;
     status = "complete";
+    await save();
     await writer.done({
       conversationId: job.conversationId,
       usage: {
@@ -153,18 +171,10 @@ export async function produceAnswer(job: AnswerJob): Promise<void> {
     if (signal.aborted) return;
     status = "failed";
     logger.error("assistant answer failed", { error });
+    await save();
     await writer.error({ ...failure(error), requestId: job.requestId });
   } finally {
-    try {
-      await new ConversationStore(env.DB).finishTurn(job.conversationId, job.answerId, {
-        content: answer,
-        citations,
-        steps: steps.final(),
-        status,
-      });
-    } catch (error) {
-      logger.warn("conversation not saved", { error });
-    }
+    await save();
     logger.info("assistant answer", {
       status,
       chars: answer.length,
