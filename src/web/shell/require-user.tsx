@@ -19,7 +19,7 @@ export function RequireAdmin() {
   const { user } = useSession();
   if (user?.role !== "admin") {
     return (
-      <section className="empty">
+      <section className="empty" data-testid="admin-refused">
         <h1>Admins only</h1>
         <p>This page is for Outpost's administrators. Ask one if you need something changed.</p>
       </section>
