@@ -66,11 +66,16 @@ export class ApiError extends Error {
 export function describeProblem(status: number, problem: Problem): string {
   if (status === 0) return OFFLINE;
   const parts: string[] = [];
+  const fields = (problem.errors ?? []).slice(0, 3).map((e) => sentence(`${fieldLabel(e.path)} ${e.message}`));
   const title = problem.title?.trim();
   const detail = problem.detail?.trim();
-  if (title) parts.push(sentence(title));
-  if (detail && detail.toLowerCase() !== title?.toLowerCase()) parts.push(sentence(detail));
-  for (const e of (problem.errors ?? []).slice(0, 3)) parts.push(sentence(`${fieldLabel(e.path)} ${e.message}`));
+  // A validation refusal's own title and detail ("The request is not valid. One or more fields are invalid.")
+  // say less than its field problems, which are shown alone.
+  if (fields.length === 0 || problem.code !== "invalid-request") {
+    if (title) parts.push(sentence(title));
+    if (detail && detail.toLowerCase() !== title?.toLowerCase()) parts.push(sentence(detail));
+  }
+  parts.push(...fields);
   if (parts.length === 0) parts.push(status >= 500 ? "Something went wrong on our side." : "That did not work.");
   if (status >= 500)
     parts.push(problem.requestId ? `Please try again. Reference: ${problem.requestId}.` : "Please try again.");
