@@ -5,6 +5,8 @@ export const EXPECTED_MIGRATIONS: readonly string[] = [
   "0003_files.sql",
   "0004_assistant.sql",
   "0005_room_members.sql",
+  "0006_room_reads.sql",
+  "0007_assistant_steps.sql",
 ];
 
 export interface MigrationState {
