@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type ChatMessage, CLOSE_REMOVED_FROM_ROOM } from "../../features/rooms/rooms.schema";
-import { type ConnectionState, createRoomClient, type SocketLike } from "./room-client";
+import {
+  type ConnectionState,
+  createRoomClient,
+  type OutboxEntry,
+  type OutboxHold,
+  type SocketLike,
+} from "./room-client";
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -30,8 +36,10 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function harness(random = () => 0.5) {
+function harness(random = () => 0.5, clock = { now: 1_000_000 }) {
   const sockets: FakeSocket[] = [];
+  const outbox: { entries: OutboxEntry[]; hold: OutboxHold } = { entries: [], hold: null };
+  let synced = 0;
   const timers: { fn: () => void; ms: number; id: number }[] = [];
   let nextId = 0;
   const states: { state: ConnectionState; retryInMs?: number }[] = [];
@@ -46,6 +54,7 @@ function harness(random = () => 0.5) {
       return socket;
     },
     random,
+    now: () => clock.now,
     heartbeatMs: 1_000,
     timers: {
       set: (fn, ms) => {
@@ -63,6 +72,8 @@ function harness(random = () => 0.5) {
       message: (m) => messages.push(m),
       gap: () => gaps++,
       removed: () => removed++,
+      outbox: (entries, hold) => Object.assign(outbox, { entries, hold }),
+      synced: () => synced++,
     },
   });
   const runTimers = () => {
@@ -70,15 +81,39 @@ function harness(random = () => 0.5) {
     for (const timer of due) timer.fn();
     return due;
   };
-  return { client, sockets, states, messages, runTimers, timers, gaps: () => gaps, removed: () => removed };
+  /** Runs only the timers set for `ms` (a retry, say, and not the heartbeat or the failure timers). */
+  const runTimersOf = (ms: number) => {
+    const due = timers.filter((t) => t.ms === ms);
+    for (const timer of due) timers.splice(timers.indexOf(timer), 1);
+    for (const timer of due) timer.fn();
+    return due.length;
+  };
+  return {
+    client,
+    sockets,
+    states,
+    messages,
+    runTimers,
+    runTimersOf,
+    timers,
+    outbox,
+    clock,
+    gaps: () => gaps,
+    removed: () => removed,
+    synced: () => synced,
+  };
 }
 
-const message = (id: number, text = `m${id}`): ChatMessage => ({
+const message = (
+  id: number,
+  text = `m${id}`,
+  from: { userId?: string; clientMessageId?: string } = {},
+): ChatMessage => ({
   id,
-  userId: "u",
+  userId: from.userId ?? "u",
   displayName: "U",
   text,
-  clientMessageId: null,
+  clientMessageId: from.clientMessageId ?? null,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
 const welcome = (history: ChatMessage[], lastId: number) => ({
@@ -229,5 +264,207 @@ describe("createRoomClient", () => {
     h.runTimers();
     await flush();
     expect(h.sockets).toHaveLength(2);
+  });
+
+  describe("the outbox keeps the sender's order", () => {
+    /** The texts of the message frames `socket` was sent, in order. */
+    const sentTexts = (socket: FakeSocket) =>
+      socket.sent.filter((f) => f.type === "message").map((f) => f.text as string);
+    const idOf = (socket: FakeSocket, text: string) =>
+      socket.sent.find((f) => f.type === "message" && f.text === text)?.clientMessageId as string;
+
+    it("after a rate-limited refusal, holds later messages and re-sends from the refused one, one at a time", async () => {
+      const { socket, ...h } = await opened({ lastId: 0 });
+      for (const text of ["1", "2", "3", "4", "5"]) h.client.send(text);
+      expect(sentTexts(socket)).toEqual(["1", "2", "3", "4", "5"]);
+      // The room takes 1 and 2, then refuses 3, 4 and 5 (they were already on their way).
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "1"), id: 1, duplicate: false });
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "2"), id: 2, duplicate: false });
+      for (const text of ["3", "4", "5"]) {
+        socket.push({
+          type: "error",
+          code: "rate-limited",
+          reason: "You are sending messages too fast",
+          retryAfterMs: 200,
+          clientMessageId: idOf(socket, text),
+        });
+      }
+      expect(h.outbox.hold).toBe("rate-limited");
+      // Written while held: queued behind the refused ones, not sent ahead of them.
+      h.client.send("6");
+      expect(sentTexts(socket)).toHaveLength(5);
+      expect(h.outbox.entries.map((e) => e.text)).toEqual(["1", "2", "3", "4", "5", "6"]);
+
+      // One retry timer, for the oldest refused message; the rest wait their turn.
+      expect(h.runTimersOf(200)).toBe(1);
+      expect(sentTexts(socket).slice(5)).toEqual(["3"]);
+      // A refusal that was already on its way when the retry went out changes nothing.
+      socket.push({
+        type: "error",
+        code: "rate-limited",
+        reason: "x",
+        retryAfterMs: 50,
+        clientMessageId: idOf(socket, "5"),
+      });
+      expect(h.runTimersOf(50)).toBe(0);
+
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "3"), id: 3, duplicate: false });
+      expect(sentTexts(socket).slice(5)).toEqual(["3", "4"]);
+      // Refused again: 4 goes again after the wait, still before 5 and 6.
+      socket.push({
+        type: "error",
+        code: "rate-limited",
+        reason: "x",
+        retryAfterMs: 100,
+        clientMessageId: idOf(socket, "4"),
+      });
+      expect(h.runTimersOf(100)).toBe(1);
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "4"), id: 4, duplicate: false });
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "5"), id: 5, duplicate: false });
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "6"), id: 6, duplicate: false });
+      expect(sentTexts(socket).slice(5)).toEqual(["3", "4", "4", "5", "6"]);
+      expect(h.client.pending()).toBe(0);
+      // Everything is delivered: nothing is held back any more, so "too fast" is over.
+      expect(h.outbox.hold).toBeNull();
+
+      // The room's broadcasts of them end their pending rows; the next message goes at once again.
+      for (let id = 1; id <= 6; id++) {
+        socket.push({
+          type: "message",
+          message: message(id, String(id), { userId: "me", clientMessageId: idOf(socket, String(id)) }),
+        });
+      }
+      expect(h.outbox.entries).toEqual([]);
+      h.client.send("7");
+      expect(sentTexts(socket).at(-1)).toBe("7");
+    });
+
+    it("re-sends after not-stored in order, waiting a second when the room gives no time", async () => {
+      const { socket, ...h } = await opened({ lastId: 0 });
+      for (const text of ["a", "b", "c"]) h.client.send(text);
+      for (const text of ["a", "b", "c"]) {
+        socket.push({
+          type: "error",
+          code: "not-stored",
+          reason: "send it again",
+          clientMessageId: idOf(socket, text),
+        });
+      }
+      expect(h.outbox.hold).toBe("not-stored");
+      // (The heartbeat runs every second in these tests too.)
+      expect(h.runTimersOf(1_000)).toBe(2);
+      expect(sentTexts(socket).slice(3)).toEqual(["a"]);
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "a"), id: 1, duplicate: false });
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "b"), id: 2, duplicate: false });
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "c"), id: 3, duplicate: false });
+      expect(sentTexts(socket).slice(3)).toEqual(["a", "b", "c"]);
+      expect(h.outbox.hold).toBeNull();
+      expect(h.outbox.entries.map((e) => [e.text, e.status, e.id])).toEqual([
+        ["a", "sent", 1],
+        ["b", "sent", 2],
+        ["c", "sent", 3],
+      ]);
+    });
+
+    it("a reconnect while held sends the oldest unacknowledged message first, then the rest in turn", async () => {
+      const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
+      for (const text of ["x", "y"]) h.client.send(text);
+      first.push({
+        type: "error",
+        code: "rate-limited",
+        reason: "x",
+        retryAfterMs: 5_000,
+        clientMessageId: idOf(first, "x"),
+      });
+      first.drop();
+      h.runTimersOf(500);
+      await flush();
+      const second = h.sockets[1] as FakeSocket;
+      second.open();
+      second.push(welcome([message(1)], 1));
+      expect(sentTexts(second)).toEqual(["x"]);
+      second.push({ type: "ack", clientMessageId: idOf(second, "x"), id: 2, duplicate: false });
+      expect(sentTexts(second)).toEqual(["x", "y"]);
+      // The retry timer of the first socket is gone: nothing else is sent.
+      expect(h.runTimersOf(5_000)).toBe(0);
+    });
+
+    it("reports a message not acknowledged in time as failed; Retry sends again in order, Discard drops it", async () => {
+      const { socket, ...h } = await opened({ lastId: 0 });
+      h.client.send("first");
+      h.client.send("second");
+      h.runTimersOf(10_000);
+      expect(h.outbox.entries.map((e) => e.status)).toEqual(["failed", "failed"]);
+      h.client.retry();
+      expect(h.outbox.entries.map((e) => e.status)).toEqual(["sending", "sending"]);
+      expect(sentTexts(socket)).toEqual(["first", "second", "first", "second"]);
+      h.client.discard(idOf(socket, "first"));
+      expect(h.outbox.entries.map((e) => e.text)).toEqual(["second"]);
+      expect(h.client.pending()).toBe(1);
+    });
+
+    it("takes its own message in the room's history as delivered when the ack was lost", async () => {
+      const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
+      const id = h.client.send("lost ack");
+      first.drop();
+      h.runTimersOf(500);
+      await flush();
+      const second = h.sockets[1] as FakeSocket;
+      second.open();
+      second.push(welcome([message(1), message(2, "lost ack", { userId: "me", clientMessageId: id })], 2));
+      expect(h.outbox.entries).toEqual([]);
+      expect(h.client.pending()).toBe(0);
+      expect(h.messages.map((m) => m.id)).toEqual([1, 2]);
+    });
+  });
+
+  it("resumes from the last message seen when the welcome's history starts after it, and delivers in order", async () => {
+    const { socket: first, ...h } = await opened({
+      history: [message(1), message(2), message(3)],
+      lastId: 3,
+      random: () => 1,
+    });
+    expect(h.synced()).toBe(1);
+    first.drop();
+    h.runTimersOf(500);
+    await flush();
+    const second = h.sockets[1] as FakeSocket;
+    second.open();
+    // 9 messages were written while away; the welcome shows only the newest three.
+    second.push(welcome([message(10), message(11), message(12)], 12));
+    expect(second.sent).toEqual([{ type: "resume", lastId: 3 }]);
+    for (let id = 4; id <= 12; id++) second.push({ type: "message", message: message(id) });
+    second.push({ type: "resumed", lastId: 12, count: 9 });
+    expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(h.synced()).toBe(2);
+    expect(h.client.lastId).toBe(12);
+  });
+
+  it("after a gap too large to resume, reports it and then delivers the newest messages", async () => {
+    const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
+    first.drop();
+    h.runTimersOf(500);
+    await flush();
+    const second = h.sockets[1] as FakeSocket;
+    second.open();
+    second.push(welcome([message(2000), message(2001)], 2001));
+    second.push({ type: "error", code: "resume-too-far", reason: "x" });
+    expect(h.gaps()).toBe(1);
+    expect(h.messages.map((m) => m.id)).toEqual([1, 2000, 2001]);
+  });
+
+  it("announces typing at once, then at a steady beat while typing goes on, and at once again after a send", async () => {
+    const { socket, ...h } = await opened({ lastId: 0 });
+    const typingFrames = () => socket.sent.filter((f) => f.type === "typing").length;
+    // A keystroke every 100 ms for 6 s: frames at 0, 2.5 and 5 s, never closer than the room accepts (2 s).
+    for (let t = 0; t <= 6_000; t += 100) {
+      h.clock.now = 1_000_000 + t;
+      h.client.typing();
+    }
+    expect(typingFrames()).toBe(3);
+    h.client.send("done");
+    h.clock.now += 100;
+    h.client.typing();
+    expect(typingFrames()).toBe(4);
   });
 });

@@ -1,5 +1,6 @@
-// A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox retried until
-// acknowledged, a heartbeat that notices dead connections, and an honest connection state for the UI.
+// A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox that delivers in the
+// sender's order (after a refusal it holds everything later until the refused message is re-sent and acknowledged),
+// a heartbeat that notices dead connections, throttled typing, and an honest connection state for the UI.
 import type { z } from "@hono/zod-openapi";
 import {
   type ChatMessage,
@@ -31,16 +32,35 @@ export interface SocketLike {
   onerror: ((event: unknown) => void) | null;
 }
 
+/**
+ * A message this client sent that the room has not shown yet. `sending`: on its way, or waiting its turn behind a
+ * refused one; `failed`: not acknowledged in time (it is still re-sent on every reconnect until discarded); `sent`:
+ * stored (acknowledged with `id`), waiting for the room's broadcast of it.
+ */
+export interface OutboxEntry {
+  clientMessageId: string;
+  text: string;
+  status: "sending" | "failed" | "sent";
+  id?: number;
+}
+
+/** Why the outbox holds later messages back: the room refused one (too fast, or not stored) and it goes again first. */
+export type OutboxHold = "rate-limited" | "not-stored" | null;
+
 interface RoomClientEvents {
   state?: (state: ConnectionState, detail: { attempt: number; retryInMs?: number }) => void;
   welcome?: (you: Member, roster: Member[]) => void;
   message?: (message: ChatMessage) => void;
+  /** Everything missed while away has been delivered (after each welcome, and after a resume's replay). */
+  synced?: () => void;
   presence?: (roster: Member[]) => void;
   typing?: (member: Member) => void;
   /** A link preview for a message (null: the link has none, or the network did not allow one). */
   preview?: (messageId: number, url: string, preview: RoomLinkPreview | null) => void;
+  /** The outbox changed: what is on its way, in the sender's order, and why later messages are held back. */
+  outbox?: (entries: OutboxEntry[], hold: OutboxHold) => void;
   refused?: (clientMessageId: string | undefined, reason: string) => void;
-  /** Too much was missed while away: reload history over HTTP. */
+  /** Too much was missed while away: what was shown is no longer contiguous; the newest messages follow. */
   gap?: () => void;
   /** A private room's member list changed. */
   membership?: (event: "added" | "removed", userId: string) => void;
@@ -54,10 +74,15 @@ interface RoomClientOptions {
   on: RoomClientEvents;
   connect?: (url: string) => SocketLike;
   random?: () => number;
+  now?: () => number;
   timers?: { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
   baseDelayMs?: number;
   maxDelayMs?: number;
   heartbeatMs?: number;
+  /** A message not acknowledged this long after it was (re-)sent is reported `failed`. */
+  ackTimeoutMs?: number;
+  /** While the user types, a typing frame goes out at most this often (the room drops them closer than 2 s). */
+  typingEveryMs?: number;
   /** Whether the device has a network; while it has none, no attempt is made (`reconnectNow` resumes). */
   isOnline?: () => boolean;
 }
@@ -65,9 +90,15 @@ interface RoomClientOptions {
 interface Pending {
   clientMessageId: string;
   text: string;
+  status: OutboxEntry["status"];
+  id?: number;
+  /** The failure timer while unacknowledged; the forget timer once sent. */
+  timer: unknown;
 }
 
 const OPEN = 1;
+/** How long a refused message waits when the room does not say (not-stored). */
+const DEFAULT_RETRY_MS = 1_000;
 
 /**
  * @example
@@ -77,37 +108,158 @@ const OPEN = 1;
 export function createRoomClient(options: RoomClientOptions) {
   const connectSocket = options.connect ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
   const timers = options.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) };
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? 25_000;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const typingEveryMs = options.typingEveryMs ?? 2_500;
   const isOnline = options.isOnline ?? (() => typeof navigator === "undefined" || navigator.onLine !== false);
 
   let socket: SocketLike | null = null;
   let state: ConnectionState = "connecting";
   let attempt = 0;
   let lastId = 0;
+  let me: string | null = null;
   let stopped = false;
   let reconnectTimer: unknown = null;
   let heartbeatTimer: unknown = null;
   let awaitingPong = false;
+  /** In the sender's order (a Map keeps insertion order). */
   const outbox = new Map<string, Pending>();
+  /** Set after a refusal: only the oldest unacknowledged message is in flight until the outbox has drained. */
+  let hold: OutboxHold = null;
+  let inFlight: string | null = null;
+  let retryTimer: unknown = null;
+  /** A reconnect's welcome history, held back while the messages missed before it are replayed. */
+  let resumeBuffer: ChatMessage[] | null = null;
   const seen = new Set<number>();
   let counter = 0;
-  let lastTypingAt = 0;
+  let lastTypingAt = Number.NEGATIVE_INFINITY;
 
   const setState = (next: ConnectionState, retryInMs?: number) => {
     state = next;
     options.on.state?.(next, { attempt, retryInMs });
   };
 
+  const isOpen = () => socket !== null && socket.readyState === OPEN;
+
   const transmit = (frame: object) => {
     if (socket && socket.readyState === OPEN) socket.send(JSON.stringify(frame));
   };
 
-  const flushOutbox = () => {
-    for (const pending of outbox.values()) transmit({ type: "message", ...pending });
+  // ---- the outbox ----
+
+  const emitOutbox = () => {
+    options.on.outbox?.(
+      [...outbox.values()].map(({ clientMessageId, text, status, id }) =>
+        id === undefined ? { clientMessageId, text, status } : { clientMessageId, text, status, id },
+      ),
+      hold,
+    );
   };
+
+  const unacked = () => [...outbox.values()].filter((p) => p.status !== "sent");
+
+  /** (Re)starts the timer after which an unacknowledged message is reported failed. */
+  const armFailure = (pending: Pending) => {
+    timers.clear(pending.timer);
+    pending.timer = timers.set(() => {
+      pending.timer = null;
+      if (pending.status !== "sending") return;
+      pending.status = "failed";
+      emitOutbox();
+    }, ackTimeoutMs);
+  };
+
+  const forget = (clientMessageId: string) => {
+    const pending = outbox.get(clientMessageId);
+    if (!pending) return;
+    timers.clear(pending.timer);
+    outbox.delete(clientMessageId);
+    if (inFlight === clientMessageId) inFlight = null;
+  };
+
+  const transmitPending = (pending: Pending) => {
+    if (pending.status === "failed") pending.status = "sending";
+    if (pending.status === "sending" && pending.timer === null) armFailure(pending);
+    transmit({ type: "message", clientMessageId: pending.clientMessageId, text: pending.text });
+  };
+
+  /**
+   * Sends what may go now. Normally every message goes as soon as it is written; while held (after a refusal),
+   * only the oldest unacknowledged one, and the next only once it is acknowledged.
+   */
+  const pump = () => {
+    if (hold && unacked().length === 0) {
+      hold = null;
+      timers.clear(retryTimer);
+      retryTimer = null;
+      inFlight = null;
+    }
+    if (!hold || !isOpen() || inFlight !== null || retryTimer !== null) return;
+    const head = unacked()[0];
+    if (!head) return;
+    inFlight = head.clientMessageId;
+    transmitPending(head);
+  };
+
+  /** Everything unacknowledged again, in order (after a reconnect, or a retry asked for by the user). */
+  const resendAll = () => {
+    if (hold) {
+      timers.clear(retryTimer);
+      retryTimer = null;
+      inFlight = null;
+      pump();
+    } else {
+      for (const pending of unacked()) transmitPending(pending);
+    }
+  };
+
+  const acknowledged = (clientMessageId: string, id: number) => {
+    const pending = outbox.get(clientMessageId);
+    if (!pending || pending.status === "sent") return;
+    if (inFlight === clientMessageId) inFlight = null;
+    if (seen.has(id)) forget(clientMessageId);
+    else {
+      pending.status = "sent";
+      pending.id = id;
+      // The room's broadcast of it normally follows at once; if it never comes (the socket dropped), stop showing
+      // it as pending: it is stored, and history has it.
+      timers.clear(pending.timer);
+      pending.timer = timers.set(() => {
+        pending.timer = null;
+        forget(clientMessageId);
+        emitOutbox();
+      }, ackTimeoutMs);
+    }
+    pump();
+    emitOutbox();
+  };
+
+  const refusedForNow = (clientMessageId: string, code: "rate-limited" | "not-stored", retryAfterMs?: number) => {
+    const pending = outbox.get(clientMessageId);
+    if (!pending || pending.status === "sent") return;
+    hold = code;
+    // Refusals of messages that were already on their way when the first came back are answered by the same
+    // retry: the oldest goes again first, then each of the rest in turn.
+    if (inFlight === null || inFlight === clientMessageId) {
+      inFlight = null;
+      if (retryTimer === null) {
+        retryTimer = timers.set(
+          () => {
+            retryTimer = null;
+            pump();
+          },
+          Math.max(0, retryAfterMs ?? DEFAULT_RETRY_MS),
+        );
+      }
+    }
+    emitOutbox();
+  };
+
+  // ---- the connection ----
 
   const beat = () => {
     timers.clear(heartbeatTimer);
@@ -135,25 +287,64 @@ export function createRoomClient(options: RoomClientOptions) {
     }, delay);
   };
 
+  const deliver = (message: ChatMessage) => {
+    if (seen.has(message.id)) return;
+    seen.add(message.id);
+    lastId = Math.max(lastId, message.id);
+    options.on.message?.(message);
+    // This client's own message, back from the room: it is no longer pending (also when its ack was lost).
+    if (message.clientMessageId && message.userId === me && outbox.has(message.clientMessageId)) {
+      const wasUnacked = outbox.get(message.clientMessageId)?.status !== "sent";
+      forget(message.clientMessageId);
+      if (wasUnacked) pump();
+      emitOutbox();
+    }
+  };
+
+  /** Ends a resume: the welcome's history (held back) now follows what was replayed. */
+  const endResume = () => {
+    const buffered = resumeBuffer ?? [];
+    resumeBuffer = null;
+    for (const message of buffered) deliver(message);
+    options.on.synced?.();
+  };
+
   const handle = (frame: IncomingFrame) => {
     awaitingPong = false;
     switch (frame.type) {
-      case "welcome":
+      case "welcome": {
         attempt = 0;
+        me = frame.you.userId;
         setState("open");
         options.on.welcome?.(frame.you, frame.roster);
-        for (const message of frame.history) deliver(message);
-        if (lastId > 0 && frame.lastId > lastId) transmit({ type: "resume", lastId });
-        flushOutbox();
+        const from = lastId;
+        const history = frame.history;
+        // The history is the newest page: it covers what was missed only if it reaches back to what was seen.
+        const covered =
+          from === 0 ||
+          frame.lastId <= from ||
+          ((history[0]?.id ?? Number.POSITIVE_INFINITY) <= from + 1 && (history.at(-1)?.id ?? 0) >= frame.lastId);
+        if (covered) {
+          for (const message of history) deliver(message);
+          options.on.synced?.();
+        } else {
+          resumeBuffer = [...history];
+          transmit({ type: "resume", lastId: from });
+        }
+        resendAll();
         break;
+      }
       case "message":
         deliver(frame.message);
         break;
       case "messages":
         for (const message of frame.messages) deliver(message);
         break;
+      case "resumed":
+        if (resumeBuffer) endResume();
+        break;
       case "ack":
-        outbox.delete(frame.clientMessageId);
+        acknowledged(frame.clientMessageId, frame.id);
         break;
       case "presence":
         options.on.presence?.(frame.roster);
@@ -168,26 +359,19 @@ export function createRoomClient(options: RoomClientOptions) {
         options.on.preview?.(frame.messageId, frame.url, frame.preview);
         break;
       case "error":
-        if (frame.code === "resume-too-far") options.on.gap?.();
-        else if (frame.code === "rate-limited" && frame.clientMessageId) {
-          const pending = outbox.get(frame.clientMessageId);
-          if (pending) timers.set(() => transmit({ type: "message", ...pending }), frame.retryAfterMs ?? 1_000);
-          options.on.refused?.(frame.clientMessageId, frame.reason);
-        } else if (frame.code === "not-stored" && frame.clientMessageId) {
-          const pending = outbox.get(frame.clientMessageId);
-          if (pending) timers.set(() => transmit({ type: "message", ...pending }), 1_000);
+        if (frame.code === "resume-too-far") {
+          // Messages this client had shown are not contiguous with the newest any more.
+          for (const pending of [...outbox.values()]) if (pending.status === "sent") forget(pending.clientMessageId);
+          options.on.gap?.();
+          if (resumeBuffer) endResume();
+          emitOutbox();
+        } else if ((frame.code === "rate-limited" || frame.code === "not-stored") && frame.clientMessageId) {
+          refusedForNow(frame.clientMessageId, frame.code, frame.retryAfterMs);
         } else options.on.refused?.(frame.clientMessageId, frame.reason);
         break;
       default:
         break;
     }
-  };
-
-  const deliver = (message: ChatMessage) => {
-    if (seen.has(message.id)) return;
-    seen.add(message.id);
-    lastId = Math.max(lastId, message.id);
-    options.on.message?.(message);
   };
 
   const open = async () => {
@@ -200,6 +384,7 @@ export function createRoomClient(options: RoomClientOptions) {
       scheduleReconnect();
       return;
     }
+    if (stopped) return;
     const next = connectSocket(url);
     socket = next;
     next.onmessage = (event) => {
@@ -212,11 +397,14 @@ export function createRoomClient(options: RoomClientOptions) {
       if (socket !== next) return;
       timers.clear(heartbeatTimer);
       socket = null;
+      // Whatever was in flight may or may not have been stored: it goes again (deduplicated) after the welcome.
+      inFlight = null;
+      resumeBuffer = null;
       if (!stopped && event?.code === CLOSE_REMOVED_FROM_ROOM) {
         // Removed from the room: every retry would be refused, so stop here and say why.
         stopped = true;
         timers.clear(reconnectTimer);
-        outbox.clear();
+        clearOutbox();
         setState("closed");
         options.on.removed?.();
         return;
@@ -229,6 +417,22 @@ export function createRoomClient(options: RoomClientOptions) {
     };
   };
 
+  const clearOutbox = () => {
+    for (const pending of outbox.values()) timers.clear(pending.timer);
+    outbox.clear();
+    timers.clear(retryTimer);
+    retryTimer = null;
+    hold = null;
+    inFlight = null;
+  };
+
+  const reconnectNow = () => {
+    if (stopped || socket) return;
+    timers.clear(reconnectTimer);
+    attempt = 0;
+    void open();
+  };
+
   void open();
 
   return {
@@ -238,41 +442,73 @@ export function createRoomClient(options: RoomClientOptions) {
     get lastId() {
       return lastId;
     },
-    /** Queues a message; it is sent now if connected and again after every reconnect until acknowledged. */
+    /**
+     * Queues a message. It is sent now if connected (unless an earlier one was refused and is waiting to go
+     * again: then after it), and again after every reconnect until acknowledged.
+     */
     send(text: string): string {
       counter++;
-      const clientMessageId = `${Date.now().toString(36)}${counter.toString(36)}${Math.floor(random() * 1e9).toString(36)}`;
-      outbox.set(clientMessageId, { clientMessageId, text });
-      transmit({ type: "message", clientMessageId, text });
+      const clientMessageId = `${now().toString(36)}${counter.toString(36)}${Math.floor(random() * 1e9).toString(36)}`;
+      const pending: Pending = { clientMessageId, text, status: "sending", timer: null };
+      outbox.set(clientMessageId, pending);
+      armFailure(pending);
+      // The next keystroke starts a new message: announce it at once.
+      lastTypingAt = Number.NEGATIVE_INFINITY;
+      if (hold) pump();
+      else transmitPending(pending);
+      emitOutbox();
       return clientMessageId;
     },
-    /** Throttled: at most one typing frame every 2 s, whatever the keystroke rate. */
+    /** Sends every unacknowledged message again, in order (the user pressed Retry); reconnects first if need be. */
+    retry() {
+      for (const pending of unacked()) {
+        pending.status = "sending";
+        armFailure(pending);
+      }
+      emitOutbox();
+      if (isOpen()) resendAll();
+      else reconnectNow();
+    },
+    /** Drops a message that was not sent (the user pressed Discard). */
+    discard(clientMessageId: string) {
+      forget(clientMessageId);
+      pump();
+      emitOutbox();
+    },
+    /**
+     * The user typed: the others are told at once, then at most every `typingEveryMs` while the typing goes on
+     * (a steady beat their indicator can rely on), whatever the keystroke rate.
+     */
     typing() {
-      const now = Date.now();
-      if (now - lastTypingAt < 2_000) return;
-      lastTypingAt = now;
+      const at = now();
+      if (at - lastTypingAt < typingEveryMs) return;
+      if (!isOpen()) return;
+      lastTypingAt = at;
       transmit({ type: "typing" });
     },
     pending(): number {
-      return outbox.size;
+      return unacked().length;
     },
     /** The network went away (the browser's `offline` event): drop the socket now rather than wait for it to time out. */
     drop() {
       socket?.close(4001, "offline");
     },
     /** The network is back (`online`): skip the remaining backoff and connect at once. */
-    reconnectNow() {
-      if (stopped || socket) return;
-      timers.clear(reconnectTimer);
-      attempt = 0;
-      void open();
-    },
+    reconnectNow,
     close() {
       stopped = true;
       timers.clear(reconnectTimer);
       timers.clear(heartbeatTimer);
+      for (const pending of outbox.values()) {
+        timers.clear(pending.timer);
+        pending.timer = null;
+      }
+      timers.clear(retryTimer);
+      retryTimer = null;
       socket?.close(1000, "bye");
       setState("closed");
     },
   };
 }
+
+export type RoomClient = ReturnType<typeof createRoomClient>;

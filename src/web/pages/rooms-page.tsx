@@ -1,14 +1,12 @@
-// The room list: message counts and who is online, a form to open any room by name, and one to create a room
-// (public, or private: only its members see it).
+// The room list: message counts, unread counts (the server keeps where each reader left off) and who is online, a
+// form to open any room by name, and one to create a room (public, or private: only its members see it).
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Link } from "react-router";
-import { ROOM_NAME, type RoomSummary, type RoomVisibility } from "../../features/rooms/rooms.schema";
+import { Link, useNavigate } from "react-router";
+import { ROOM_NAME, type RoomVisibility } from "../../features/rooms/rooms.schema";
+import { ApiError, api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
-import { ApiError, api, errorMessage } from "../lib/api";
-import { lastRead } from "../lib/read-marks";
-import { navigate } from "../lib/router";
-import { useSession } from "../lib/session";
-import { useLoad } from "../lib/use-load";
+import { roomsQuery } from "../lib/queries";
 
 const NAME_RULE = "Use 1–64 lower-case letters, digits, '-' or '_', starting with a letter or digit.";
 /**
@@ -18,9 +16,11 @@ const NAME_RULE = "Use 1–64 lower-case letters, digits, '-' or '_', starting w
 const ROOM_NAME_PATTERN = ROOM_NAME.source.replace(/^\^|\$$/g, "").replace(/(?<!\\)-\]/g, "\\-]");
 
 export function RoomsPage() {
-  const { user } = useSession();
-  const { data, error } = useLoad<{ rooms: RoomSummary[] }>("/api/rooms");
-  const rooms = data?.rooms ?? null;
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const query = useQuery(roomsQuery);
+  const rooms = query.data ?? null;
+  const error = query.isError ? errorMessage(query.error) : null;
   const [nameError, setNameError] = useState<string | null>(null);
   const [createError, setCreateError] = useState<{ text: string; existing?: string } | null>(null);
   const [creating, setCreating] = useState(false);
@@ -49,10 +49,11 @@ export function RoomsPage() {
     setCreating(true);
     setCreateError(null);
     try {
-      await api<RoomSummary>("/api/rooms", { method: "POST", body: JSON.stringify({ name, visibility }) });
+      await ok(api.POST("/api/rooms", { body: { name, visibility } }));
+      await queryClient.invalidateQueries({ queryKey: roomsQuery.queryKey });
       navigate(`/rooms/${name}`);
     } catch (e) {
-      const exists = e instanceof ApiError && e.problem.code === "room-exists";
+      const exists = e instanceof ApiError && e.code === "room-exists";
       setCreateError({
         text: exists ? `A room named #${name} already exists. Pick another name.` : errorMessage(e),
         // Only a room this user can see is worth a link; a private one of others' would just say "private".
@@ -134,11 +135,9 @@ export function RoomsPage() {
               </>
             )}
             <span className="hint">
-              {room.messageCount} messages
-              {user && room.messageCount > lastRead(user.id, room.name) ? (
-                <strong data-testid="unread"> · {room.messageCount - lastRead(user.id, room.name)} unread</strong>
-              ) : null}{" "}
-              · {room.online.length} online
+              {room.messageCount} {room.messageCount === 1 ? "message" : "messages"}
+              {room.unread > 0 ? <strong data-testid="unread"> · {room.unread} unread</strong> : null} ·{" "}
+              {room.online.length} online
               {room.online.length > 0 ? `: ${room.online.map((m) => m.displayName).join(", ")}` : ""}
             </span>
           </li>

@@ -1,13 +1,21 @@
 // A private room's members: the list (the owner can remove anyone else), adding a member by email, and leaving.
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import type { RoomMember, RoomMembers } from "../../../features/rooms/rooms.schema";
+import type { RoomMember } from "../../../features/rooms/rooms.schema";
+import { ApiError, api, errorMessage, ok } from "../../api";
 import type { Result } from "../../components/result-message";
-import { ApiError, api, errorMessage } from "../../lib/api";
 import { useSession } from "../../lib/session";
+
+/** A private room's member list (refetched when the room says its members changed). */
+export const membersQuery = (room: string) =>
+  queryOptions({
+    queryKey: ["room", room, "members"],
+    queryFn: () => ok(api.GET("/api/rooms/{room}/members", { params: { path: { room } } })),
+  });
 
 /** The sentence for a refusal from the members API, by its problem code; the server's own words otherwise. */
 function memberError(e: unknown, email?: string): string {
-  const code = e instanceof ApiError ? e.problem.code : undefined;
+  const code = e instanceof ApiError ? e.code : undefined;
   switch (code) {
     case "user-not-found":
       return `No one has an Outpost account with the email ${email ?? "given"}. They need to register first.`;
@@ -26,18 +34,11 @@ function memberError(e: unknown, email?: string): string {
   }
 }
 
-export function MembersPanel({
-  room,
-  info,
-  reloadMembers,
-  leave,
-}: {
-  room: string;
-  info: RoomMembers;
-  reloadMembers: () => Promise<RoomMembers>;
-  leave: (userId: string) => Promise<void>;
-}) {
+export function MembersPanel({ room, leave }: { room: string; leave: (userId: string) => Promise<void> }) {
   const { user } = useSession();
+  const queryClient = useQueryClient();
+  const query = useQuery(membersQuery(room));
+  const members = query.data?.members ?? [];
   const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
@@ -55,7 +56,7 @@ export function MembersPanel({
     toggledLeave.current = true;
     setConfirmLeave(ask);
   };
-  const me = info.members.find((m) => m.userId === user?.id);
+  const me = members.find((m) => m.userId === user?.id);
   const isOwner = me?.role === "owner";
 
   const run = async (key: string, action: () => Promise<string | null>, email?: string) => {
@@ -72,7 +73,9 @@ export function MembersPanel({
 
   /** Refreshes the list after a change; a failure here is reported but the change itself stands. */
   const refresh = async () => {
-    await reloadMembers().catch((e: unknown) => setResult({ ok: false, text: memberError(e) }));
+    await queryClient
+      .fetchQuery({ ...membersQuery(room), staleTime: 0 })
+      .catch((e: unknown) => setResult({ ok: false, text: memberError(e) }));
   };
 
   const add = (event: FormEvent<HTMLFormElement>) => {
@@ -83,13 +86,11 @@ export function MembersPanel({
     void run(
       "add",
       async () => {
-        const member = await api<RoomMember>(`/api/rooms/${room}/members`, {
-          method: "POST",
-          body: JSON.stringify({ email }),
-        });
+        const answer = await api.POST("/api/rooms/{room}/members", { params: { path: { room } }, body: { email } });
+        const member = await ok(Promise.resolve(answer));
         form.reset();
         await refresh();
-        return info.members.some((m) => m.userId === member.userId)
+        return answer.response.status === 200
           ? `${member.displayName} is already a member.`
           : `Added ${member.displayName}.`;
       },
@@ -99,7 +100,7 @@ export function MembersPanel({
 
   const remove = (member: RoomMember) =>
     void run(`remove:${member.userId}`, async () => {
-      await api(`/api/rooms/${room}/members/${encodeURIComponent(member.userId)}`, { method: "DELETE" });
+      await ok(api.DELETE("/api/rooms/{room}/members/{userId}", { params: { path: { room, userId: member.userId } } }));
       await refresh();
       // The button that had focus is gone with the member: keep the keyboard in the panel.
       heading.current?.focus();
@@ -111,8 +112,10 @@ export function MembersPanel({
       <h2 id="members-heading" ref={heading} tabIndex={-1}>
         Members
       </h2>
+      {query.isPending && <p aria-busy="true">Loading members…</p>}
+      {query.isError && <p className="error">{memberError(query.error)}</p>}
       <ul className="member-list" data-testid="members">
-        {info.members.map((m) => (
+        {members.map((m) => (
           <li key={m.userId} data-member={m.displayName} data-role={m.role}>
             <span className="member-name">
               {m.displayName}
