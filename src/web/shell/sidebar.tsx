@@ -5,6 +5,18 @@ import { NavLink, useNavigate } from "react-router";
 import { roomsQuery } from "../lib/queries";
 import { useSession } from "../lib/session";
 
+/** A padlock for private rooms (an emoji needs a font the system may lack). */
+function LockIcon() {
+  return (
+    <svg className="lock" viewBox="0 0 16 16" width="12" height="12" role="img" aria-label="Private:">
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
+      />
+    </svg>
+  );
+}
+
 const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? "nav-item active" : "nav-item");
 
 export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => void; onOpenSwitcher: () => void }) {
@@ -44,13 +56,17 @@ export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => voi
                 to={`/rooms/${room.name}`}
                 className={(state) => `${navClass(state)}${unread > 0 ? " unread" : ""}`}
                 onClick={onNavigate}
-                aria-label={unread > 0 ? `#${room.name}, ${unread} unread` : `#${room.name}`}
               >
                 <span className="label">
-                  {room.visibility === "private" ? "🔒 " : "# "}
+                  {room.visibility === "private" ? <LockIcon /> : "# "}
                   {room.name}
                 </span>
-                {unread > 0 && <span className="badge">{unread > 99 ? "99+" : unread}</span>}
+                {unread > 0 && (
+                  <span className="badge">
+                    {unread > 99 ? "99+" : unread}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                )}
               </NavLink>
             </li>
           );
