@@ -4,16 +4,23 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
-/** [screenshot in e2e/screenshots/, file in docs/screenshots/] */
+/**
+ * [screenshot in e2e/screenshots/, file in docs/screenshots/]: desktop and phone of the home page, a room, files,
+ * the assistant, admin and settings, each from the journey its name starts with (rooms-… from the rooms journey).
+ */
 const SCREENSHOTS = [
-  ["rooms-chat-desktop.png", "room.png"],
-  ["rooms-private-members-desktop.png", "room-members.png"],
+  ["signup-home-desktop.png", "home.png"],
+  ["signup-home-phone.png", "home-phone.png"],
+  ["rooms-room-desktop.png", "room.png"],
+  ["rooms-room-phone.png", "room-phone.png"],
   ["files-list-desktop.png", "files.png"],
+  ["files-list-phone.png", "files-phone.png"],
   ["assistant-answer-desktop.png", "assistant.png"],
+  ["assistant-answer-phone.png", "assistant-phone.png"],
   ["admin-metrics-desktop.png", "admin-metrics.png"],
+  ["admin-metrics-phone.png", "admin-metrics-phone.png"],
   ["files-settings-uploads-desktop.png", "settings-uploads.png"],
-  ["rooms-chat-phone.png", "room-phone.png"],
-  ["phone-files-phone.png", "files-phone.png"],
+  ["files-settings-uploads-phone.png", "settings-uploads-phone.png"],
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -81,7 +81,7 @@ export async function signInWithApi(context, base, { email, password }) {
 
 /**
  * Registers on the register page, as a person would: the fields found by their labels, the form sent with Enter.
- * Waits until the app has moved on to the rooms page.
+ * Waits until the app has moved on to the home page and greets them.
  */
 export async function registerInBrowser(page, base, { name, email, password }) {
   await page.goto(`${base}/register`);
@@ -90,7 +90,8 @@ export async function registerInBrowser(page, base, { name, email, password }) {
   const passwordField = page.getByLabel("Password", { exact: true });
   await passwordField.fill(password);
   await passwordField.press("Enter");
-  await page.waitForURL(`${base}/rooms`, { timeout: 15_000 });
+  await page.waitForURL(`${base}/`, { timeout: 15_000 });
+  await page.getByRole("heading", { level: 1, name: `Welcome back, ${name}` }).waitFor({ timeout: 10_000 });
 }
 
 /** The admin account's details (its display name is used only when it is first registered). */

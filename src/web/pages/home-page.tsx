@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
-import { formatTime } from "../lib/format";
+import { formatShortDate, formatTime } from "../lib/format";
 import { roomsQuery } from "../lib/queries";
 import { useSession } from "../lib/session";
 import { PageSkeleton } from "../shell/skeleton";
@@ -63,11 +63,18 @@ function RoomsCard() {
               #{room.name}
             </Link>
             <span className="hint">
-              {(room.unread ?? 0) > 0
-                ? `${room.unread} unread`
-                : room.lastMessageAt
-                  ? `active ${formatTime(room.lastMessageAt)}`
-                  : "no messages yet"}
+              {(room.unread ?? 0) > 0 ? (
+                `${room.unread} unread`
+              ) : room.lastMessageAt ? (
+                <>
+                  active{" "}
+                  <time dateTime={room.lastMessageAt} title={formatTime(room.lastMessageAt)}>
+                    {formatShortDate(room.lastMessageAt)}
+                  </time>
+                </>
+              ) : (
+                "no messages yet"
+              )}
             </span>
           </li>
         ))}
@@ -101,7 +108,9 @@ function FilesCard() {
             <Link to={`/files?file=${file.id}`} className="truncate">
               {file.name}
             </Link>
-            <span className="hint">{formatTime(file.createdAt)}</span>
+            <time className="hint" dateTime={file.createdAt} title={formatTime(file.createdAt)}>
+              {formatShortDate(file.createdAt)}
+            </time>
           </li>
         ))}
       </ul>

@@ -1,7 +1,7 @@
 // My profile, my password, my uploads and my sessions (revoke one, or sign out everywhere else). Each card says
 // how its own action went, next to the button that started it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
@@ -55,10 +55,24 @@ function ProfileCard() {
   );
 }
 
+/** The password form's fields, in order, as the API's field paths name them (and "confirm", checked here). */
+const PASSWORD_FIELDS = ["password.current", "password.next", "confirm"] as const;
+const NOT_CHANGED = "The password was not changed.";
+
 function PasswordCard() {
   const client = useQueryClient();
+  const form = useRef<HTMLFormElement>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+  /** Shows the refusal: each reason beside its field (focus goes to the first), the outcome under the button. */
+  const refuse = (next: Record<string, string>, text: string) => {
+    setFields(next);
+    const shown = PASSWORD_FIELDS.filter((key) => next[key]);
+    setResult({ ok: false, text: shown.length ? NOT_CHANGED : text });
+    const first = shown[0];
+    if (first)
+      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>(`[data-field="${first}"]`)?.focus());
+  };
   const change = useMutation({
     mutationFn: async (password: { current: string; next: string }) =>
       ok(api.PATCH("/api/users/me", { body: { password } })),
@@ -66,74 +80,82 @@ function PasswordCard() {
       setResult({ ok: true, text: "Password changed. Every other session has been signed out." });
       void client.invalidateQueries({ queryKey: SESSIONS_KEY });
     },
-    onError: (e) => {
-      setFields(e instanceof ApiError ? e.fieldErrors() : {});
-      setResult(outcome(e));
-    },
+    onError: (e) => refuse(e instanceof ApiError ? e.fieldErrors() : {}, errorMessage(e)),
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = String(form.get("next") ?? "");
+    const data = new FormData(event.currentTarget);
+    const next = String(data.get("next") ?? "");
     setResult(null);
     setFields({});
-    if (next !== form.get("confirm")) {
-      setFields({ confirm: "The new passwords do not match." });
-      setResult({ ok: false, text: "The new passwords do not match." });
+    if (next !== data.get("confirm")) {
+      refuse({ confirm: "The new passwords do not match." }, "The new passwords do not match.");
       return;
     }
     const formElement = event.currentTarget;
-    change.mutate({ current: String(form.get("current") ?? ""), next }, { onSuccess: () => formElement.reset() });
+    change.mutate({ current: String(data.get("current") ?? ""), next }, { onSuccess: () => formElement.reset() });
   };
+  const errorId = (key: string) => `pw-${key.replace(".", "-")}-error`;
   const invalid = (key: string) =>
-    fields[key] ? { "aria-invalid": true as const, "aria-describedby": `pw-${key}-error` } : {};
+    fields[key] ? { "aria-invalid": true as const, "aria-describedby": errorId(key) } : {};
+  // After the label, not inside it: the reason describes the field without becoming part of its name.
   const fieldError = (key: string) =>
     fields[key] ? (
-      <span className="error" id={`pw-${key}-error`}>
+      <span className="error" id={errorId(key)}>
         {fields[key]}
       </span>
     ) : null;
   return (
     <section className="card" aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
-      <form onSubmit={submit} className="stack">
-        <label>
-          Current password
-          <input
-            name="current"
-            type="password"
-            required
-            autoComplete="current-password"
-            maxLength={128}
-            {...invalid("password.current")}
-          />
+      <form ref={form} onSubmit={submit} className="stack">
+        <div className="field">
+          <label>
+            Current password
+            <input
+              name="current"
+              type="password"
+              required
+              autoComplete="current-password"
+              maxLength={128}
+              data-field="password.current"
+              {...invalid("password.current")}
+            />
+          </label>
           {fieldError("password.current")}
-        </label>
-        <label>
-          New password
-          <input
-            name="next"
-            type="password"
-            required
-            minLength={8}
-            maxLength={128}
-            autoComplete="new-password"
-            {...invalid("password.next")}
-          />
+        </div>
+        <div className="field">
+          <label>
+            New password
+            <input
+              name="next"
+              type="password"
+              required
+              minLength={8}
+              maxLength={128}
+              autoComplete="new-password"
+              data-field="password.next"
+              {...invalid("password.next")}
+            />
+          </label>
           {fieldError("password.next")}
-        </label>
-        <label>
-          Repeat the new password
-          <input
-            name="confirm"
-            type="password"
-            required
-            minLength={8}
-            maxLength={128}
-            autoComplete="new-password"
-            {...invalid("confirm")}
-          />
-        </label>
+        </div>
+        <div className="field">
+          <label>
+            Repeat the new password
+            <input
+              name="confirm"
+              type="password"
+              required
+              minLength={8}
+              maxLength={128}
+              autoComplete="new-password"
+              data-field="confirm"
+              {...invalid("confirm")}
+            />
+          </label>
+          {fieldError("confirm")}
+        </div>
         <button type="submit" disabled={change.isPending}>
           {change.isPending ? "Changing…" : "Change password"}
         </button>

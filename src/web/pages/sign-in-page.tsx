@@ -56,52 +56,60 @@ function AuthForm({ registering }: { registering: boolean }) {
     <section className="card narrow" aria-labelledby="auth-heading">
       <h1 id="auth-heading">{registering ? "Create your account" : "Sign in"}</h1>
       <form onSubmit={submit} className="stack" noValidate={false}>
+        {/* Each field's error sits after its label, not inside it, so it describes the field without also
+            becoming part of its name. */}
         {registering && (
-          <label>
-            Display name
-            <input
-              name="displayName"
-              required
-              maxLength={64}
-              autoComplete="name"
-              aria-invalid={fields.displayName ? true : undefined}
-              aria-describedby={fields.displayName ? "displayName-error" : undefined}
-            />
+          <div className="field">
+            <label>
+              Display name
+              <input
+                name="displayName"
+                required
+                maxLength={64}
+                autoComplete="name"
+                aria-invalid={fields.displayName ? true : undefined}
+                aria-describedby={fields.displayName ? "displayName-error" : undefined}
+              />
+            </label>
             {fieldError("displayName")}
+          </div>
+        )}
+        <div className="field">
+          <label>
+            Email
+            <input
+              name="email"
+              type="email"
+              required
+              maxLength={254}
+              autoComplete="email"
+              aria-invalid={fields.email || exists ? true : undefined}
+              aria-describedby={fields.email ? "email-error" : undefined}
+            />
           </label>
-        )}
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            required
-            maxLength={254}
-            autoComplete="email"
-            aria-invalid={fields.email || exists ? true : undefined}
-            aria-describedby={fields.email ? "email-error" : undefined}
-          />
           {fieldError("email")}
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            required
-            minLength={registering ? 8 : 1}
-            maxLength={128}
-            autoComplete={registering ? "new-password" : "current-password"}
-            aria-invalid={fields.password ? true : undefined}
-            aria-describedby={fields.password ? "password-error" : "password-hint"}
-          />
+        </div>
+        <div className="field">
+          <label>
+            Password
+            <input
+              name="password"
+              type="password"
+              required
+              minLength={registering ? 8 : 1}
+              maxLength={128}
+              autoComplete={registering ? "new-password" : "current-password"}
+              aria-invalid={fields.password ? true : undefined}
+              aria-describedby={fields.password ? "password-error" : registering ? "password-hint" : undefined}
+            />
+          </label>
           {fieldError("password")}
-        </label>
-        {registering && (
-          <p className="hint" id="password-hint">
-            At least 8 characters; a passphrase is best.
-          </p>
-        )}
+          {registering && (
+            <p className="hint" id="password-hint">
+              At least 8 characters; a passphrase is best.
+            </p>
+          )}
+        </div>
         <button type="submit" disabled={busy}>
           {busy ? (registering ? "Creating…" : "Signing in…") : registering ? "Create account" : "Sign in"}
         </button>

@@ -79,7 +79,12 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
       ref={dialog}
       className="switcher"
       aria-label="Jump to a room or page"
-      onClose={onClose}
+      onClose={(event) => {
+        // The close event comes a moment after close(): when it was the effect's cleanup and the dialog has been
+        // shown again since (React's development double mount does exactly that), it is not the reader closing it.
+        if (event.currentTarget.open) return;
+        onClose();
+      }}
       onClick={(event) => {
         if (event.target === event.currentTarget) onClose();
       }}
