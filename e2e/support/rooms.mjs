@@ -1,5 +1,7 @@
-// The room fixture: rooms created through the API, and messages sent over a room's WebSocket from Node (a bearer
-// session), paced to the room's per-connection allowance (a burst of 30, then 5 a second).
+// The room fixture: rooms created through the API, messages sent over a room's WebSocket from Node (a bearer
+// session), and the room's history read back. A room allows one connection a burst of 30 messages (then 5 a
+// second): a long list is sent 25 at a time, each batch on a socket of its own once the one before is
+// acknowledged, so it goes out in order and at once rather than at the paced rate.
 
 /** Creates a room as `user`; `visibility` "public" (default) or "private" (then `user` is its owner). */
 export async function createRoom(user, name, { visibility = "public" } = {}) {
@@ -7,45 +9,68 @@ export async function createRoom(user, name, { visibility = "public" } = {}) {
   return name;
 }
 
-/** Sends `texts` to `room` as `user`, in order, and resolves when the room has acknowledged every one. */
+const BATCH = 25;
+
+/**
+ * Sends `texts` to `room` as `user`, in order, and resolves when the room has acknowledged every one. Answers the
+ * ids the room gave them, in the same order.
+ */
 export async function postMessages(user, room, texts, { timeoutMs = 60_000 } = {}) {
-  if (texts.length === 0) return;
+  const ids = [];
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < texts.length; i += BATCH) {
+    ids.push(...(await sendBatch(user, room, texts.slice(i, i + BATCH), deadline)));
+  }
+  return ids;
+}
+
+/** One socket: `texts` sent as soon as the room welcomes it, closed once each is acknowledged. */
+async function sendBatch(user, room, texts, deadline) {
   const token = await user.token();
   const ws = new WebSocket(`${user.base.replace(/^http/, "ws")}/api/rooms/${room}/ws`, {
-    headers: { Authorization: `Bearer ${token}` },
+    headers: { Authorization: `Bearer ${token}`, Origin: user.base },
   });
-  const prefix = `e2e${Date.now().toString(36)}`;
-  // 25 first (within the burst of 30), then 30 at a time after a pause long enough to refill it.
-  const chunks = [texts.slice(0, 25)];
-  for (let i = 25; i < texts.length; i += 30) chunks.push(texts.slice(i, i + 30));
-  let acked = 0;
+  const prefix = `e2e${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const ids = new Map();
   try {
     await new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`only ${acked} of ${texts.length} acknowledged in ${room}`)),
-        timeoutMs,
+        () => reject(new Error(`only ${ids.size} of ${texts.length} acknowledged in ${room}`)),
+        Math.max(1_000, deadline - Date.now()),
       );
-      let sent = 0;
-      const sendChunk = () => {
-        for (const text of chunks.shift() ?? []) {
-          sent++;
-          ws.send(JSON.stringify({ type: "message", text, clientMessageId: `${prefix}-${sent}` }));
-        }
-      };
       ws.onerror = () => reject(new Error(`the socket of ${room} failed`));
       ws.onmessage = (event) => {
         const frame = JSON.parse(event.data);
-        if (frame.type === "welcome") sendChunk();
+        if (frame.type === "welcome") {
+          texts.forEach((text, i) => {
+            ws.send(JSON.stringify({ type: "message", text, clientMessageId: `${prefix}-${i}` }));
+          });
+        }
         if (frame.type === "error") reject(new Error(`${room} answered ${event.data}`));
         if (frame.type !== "ack") return;
-        acked++;
-        if (acked === texts.length) {
+        ids.set(frame.clientMessageId, frame.id);
+        if (ids.size === texts.length) {
           clearTimeout(timer);
           resolve();
-        } else if (acked === sent) setTimeout(sendChunk, 6_000);
+        }
       };
     });
   } finally {
     ws.close();
   }
+  return texts.map((_, i) => ids.get(`${prefix}-${i}`));
+}
+
+/** The texts of `room`'s messages, oldest first, as its history over HTTP has them (every page). */
+export async function roomHistory(user, room) {
+  const messages = [];
+  let before;
+  for (;;) {
+    const query = before === undefined ? "limit=100" : `limit=100&before=${before}`;
+    const page = await user.api("GET", `/api/rooms/${room}/history?${query}`);
+    messages.unshift(...page.messages);
+    if (page.nextBefore === null || page.nextBefore === undefined || page.messages.length === 0) break;
+    before = page.nextBefore;
+  }
+  return messages;
 }

@@ -403,6 +403,77 @@ describe("createRoomClient", () => {
       expect(h.client.pending()).toBe(1);
     });
 
+    it("keeps within the room's allowance: a burst beyond it goes one at a time once the rest are acknowledged", async () => {
+      const { socket, ...h } = await opened({ lastId: 0 });
+      const texts = Array.from({ length: 40 }, (_, i) => `b${i + 1}`);
+      for (const text of texts) h.client.send(text);
+      // 25 at once (the room takes 30: 5 are kept in hand), then nothing until those are acknowledged.
+      expect(sentTexts(socket)).toEqual(texts.slice(0, 25));
+      expect(h.outbox.hold).toBe("rate-limited");
+      for (const text of texts.slice(0, 24)) {
+        socket.push({ type: "ack", clientMessageId: idOf(socket, text), id: Number(text.slice(1)), duplicate: false });
+      }
+      expect(sentTexts(socket)).toHaveLength(25);
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "b25"), id: 25, duplicate: false });
+      // Then one at a time, each after the one before is acknowledged, while the allowance lasts…
+      for (let n = 26; n <= 30; n++) {
+        expect(sentTexts(socket).at(-1)).toBe(`b${n}`);
+        socket.push({ type: "ack", clientMessageId: idOf(socket, `b${n}`), id: n, duplicate: false });
+      }
+      // …and once it is spent, as it refills (5 a second: one every 200 ms).
+      expect(sentTexts(socket)).toHaveLength(30);
+      h.clock.now += 200;
+      expect(h.runTimersOf(200)).toBe(1);
+      expect(sentTexts(socket).at(-1)).toBe("b31");
+      socket.push({ type: "ack", clientMessageId: idOf(socket, "b31"), id: 31, duplicate: false });
+      for (let n = 32; n <= 40; n++) {
+        h.clock.now += 200;
+        h.runTimers();
+        expect(sentTexts(socket).at(-1)).toBe(`b${n}`);
+        socket.push({ type: "ack", clientMessageId: idOf(socket, `b${n}`), id: n, duplicate: false });
+      }
+      expect(sentTexts(socket)).toEqual(texts);
+      expect(h.client.pending()).toBe(0);
+      expect(h.outbox.hold).toBeNull();
+      // Refilled (a few seconds later), messages go at once again.
+      h.clock.now += 6_000;
+      h.client.send("later 1");
+      h.client.send("later 2");
+      expect(sentTexts(socket).slice(-2)).toEqual(["later 1", "later 2"]);
+      expect(h.outbox.hold).toBeNull();
+    });
+
+    it("a new connection has the whole allowance again", async () => {
+      const { socket: first, ...h } = await opened({ history: [], lastId: 0, random: () => 1 });
+      for (let n = 1; n <= 25; n++) h.client.send(`m${n}`);
+      for (let n = 1; n <= 25; n++) {
+        first.push({ type: "ack", clientMessageId: idOf(first, `m${n}`), id: n, duplicate: false });
+      }
+      h.client.send("while low");
+      expect(sentTexts(first).at(-1)).toBe("while low");
+      expect(h.outbox.hold).toBe("rate-limited");
+      h.client.send("queued 1");
+      h.client.send("queued 2");
+      first.drop();
+      h.runTimersOf(500);
+      await flush();
+      const second = h.sockets[1] as FakeSocket;
+      second.open();
+      second.push(welcome([], 25));
+      // Held: the oldest first, then each in turn (the room takes each clientMessageId once).
+      expect(sentTexts(second)).toEqual(["while low"]);
+      second.push({ type: "ack", clientMessageId: idOf(first, "while low"), id: 26, duplicate: false });
+      expect(sentTexts(second)).toEqual(["while low", "queued 1"]);
+      second.push({ type: "ack", clientMessageId: idOf(second, "queued 1"), id: 27, duplicate: false });
+      second.push({ type: "ack", clientMessageId: idOf(second, "queued 2"), id: 28, duplicate: false });
+      expect(sentTexts(second)).toEqual(["while low", "queued 1", "queued 2"]);
+      expect(h.outbox.hold).toBeNull();
+      // Back to sending at once on the fresh allowance.
+      h.client.send("a");
+      h.client.send("b");
+      expect(sentTexts(second).slice(-2)).toEqual(["a", "b"]);
+    });
+
     it("takes its own message in the room's history as delivered when the ack was lost", async () => {
       const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
       const id = h.client.send("lost ack");

@@ -1,6 +1,7 @@
 // A reconnecting room client: backoff with jitter, resume from the last id seen, an outbox that delivers in the
-// sender's order (after a refusal it holds everything later until the refused message is re-sent and acknowledged),
-// a heartbeat that notices dead connections, throttled typing, and an honest connection state for the UI.
+// sender's order (it keeps within the room's allowance, and after a refusal it holds everything later until the
+// refused message is re-sent and acknowledged), a heartbeat that notices dead connections, throttled typing, and an
+// honest connection state for the UI.
 import type { z } from "@hono/zod-openapi";
 import {
   type ChatMessage,
@@ -85,6 +86,11 @@ interface RoomClientOptions {
   typingEveryMs?: number;
   /** Whether the device has a network; while it has none, no attempt is made (`reconnectNow` resumes). */
   isOnline?: () => boolean;
+  /**
+   * How many messages the room takes from one connection: a burst of `limit`, refilled evenly over `periodMs`
+   * (chat-room.ts's MESSAGE_POLICY). null: send without counting.
+   */
+  allowance?: { limit: number; periodMs: number } | null;
 }
 
 interface Pending {
@@ -99,6 +105,15 @@ interface Pending {
 const OPEN = 1;
 /** How long a refused message waits when the room does not say (not-stored). */
 const DEFAULT_RETRY_MS = 1_000;
+/** The room's allowance per connection (chat-room.ts): a burst of 30 messages, then 5 a second. */
+const ROOM_ALLOWANCE = { limit: 30, periodMs: 6_000 };
+/**
+ * Messages of the allowance kept in hand. Messages go out at once while more than this is left; below it, one
+ * at a time, each once the one before is acknowledged. The room counts by its own clock, and a message it refuses
+ * while later ones are on their way could be overtaken by them (it may take one of those a moment later): so
+ * several are in flight only while the room is sure to take them all.
+ */
+const ALLOWANCE_RESERVE = 5;
 
 /**
  * @example
@@ -132,6 +147,12 @@ export function createRoomClient(options: RoomClientOptions) {
   let hold: OutboxHold = null;
   let inFlight: string | null = null;
   let retryTimer: unknown = null;
+  /** Messages sent on the current socket that the room has neither acknowledged nor refused yet. */
+  const onWire = new Set<string>();
+  const allowance = options.allowance === undefined ? ROOM_ALLOWANCE : options.allowance;
+  /** What this client reckons is left of the current connection's allowance, as of `allowanceAt`. */
+  let allowanceLeft = allowance?.limit ?? 0;
+  let allowanceAt = now();
   /** A reconnect's welcome history, held back while the messages missed before it are replayed. */
   let resumeBuffer: ChatMessage[] | null = null;
   const seen = new Set<number>();
@@ -148,6 +169,26 @@ export function createRoomClient(options: RoomClientOptions) {
   const transmit = (frame: object) => {
     if (socket && socket.readyState === OPEN) socket.send(JSON.stringify(frame));
   };
+
+  // ---- the room's allowance, as this client reckons it ----
+
+  /** Messages the room would take now (fractions: refilling). */
+  const allowanceNow = () =>
+    allowance
+      ? Math.min(allowance.limit, allowanceLeft + ((now() - allowanceAt) * allowance.limit) / allowance.periodMs)
+      : Number.POSITIVE_INFINITY;
+  const spendAllowance = () => {
+    if (!allowance) return;
+    allowanceLeft = allowanceNow() - 1;
+    allowanceAt = now();
+  };
+  /** A new connection has the whole allowance. */
+  const fullAllowance = () => {
+    allowanceLeft = allowance?.limit ?? 0;
+    allowanceAt = now();
+  };
+  /** Whether a message may go at once, alongside any still on their way. */
+  const roomy = () => allowanceNow() >= 1 + ALLOWANCE_RESERVE;
 
   // ---- the outbox ----
 
@@ -178,18 +219,36 @@ export function createRoomClient(options: RoomClientOptions) {
     if (!pending) return;
     timers.clear(pending.timer);
     outbox.delete(clientMessageId);
+    onWire.delete(clientMessageId);
     if (inFlight === clientMessageId) inFlight = null;
   };
 
   const transmitPending = (pending: Pending) => {
     if (pending.status === "failed") pending.status = "sending";
     if (pending.status === "sending" && pending.timer === null) armFailure(pending);
+    if (!isOpen()) return;
+    spendAllowance();
+    onWire.add(pending.clientMessageId);
     transmit({ type: "message", clientMessageId: pending.clientMessageId, text: pending.text });
   };
 
+  /** Waits (the retry timer) until the allowance has a message in it again, then pumps. */
+  const waitForAllowance = () => {
+    if (!allowance || retryTimer !== null) return;
+    const ms = Math.ceil(((1 - allowanceNow()) * allowance.periodMs) / allowance.limit);
+    retryTimer = timers.set(
+      () => {
+        retryTimer = null;
+        pump();
+      },
+      Math.max(1, ms),
+    );
+  };
+
   /**
-   * Sends what may go now. Normally every message goes as soon as it is written; while held (after a refusal),
-   * only the oldest unacknowledged one, and the next only once it is acknowledged.
+   * Sends what may go now. Normally every message goes as soon as it is written; while held (after a refusal, or
+   * with little of the allowance left), only the oldest unacknowledged one once nothing else is on its way, and
+   * the next only once it is acknowledged.
    */
   const pump = () => {
     if (hold && unacked().length === 0) {
@@ -198,28 +257,47 @@ export function createRoomClient(options: RoomClientOptions) {
       retryTimer = null;
       inFlight = null;
     }
-    if (!hold || !isOpen() || inFlight !== null || retryTimer !== null) return;
+    if (!hold || !isOpen() || inFlight !== null || retryTimer !== null || onWire.size > 0) return;
     const head = unacked()[0];
     if (!head) return;
+    if (allowanceNow() < 1) {
+      waitForAllowance();
+      return;
+    }
     inFlight = head.clientMessageId;
     transmitPending(head);
   };
 
+  /** Sends `pending` at once if the allowance has room for it; otherwise holds it (and what follows) back. */
+  const sendOrHold = (pending: Pending) => {
+    if (!hold && roomy()) transmitPending(pending);
+    else {
+      hold ??= "rate-limited";
+      pump();
+    }
+  };
+
   /** Everything unacknowledged again, in order (after a reconnect, or a retry asked for by the user). */
   const resendAll = () => {
+    // Whatever was on its way is sent again (the room takes each clientMessageId once).
+    onWire.clear();
     if (hold) {
       timers.clear(retryTimer);
       retryTimer = null;
       inFlight = null;
       pump();
     } else {
-      for (const pending of unacked()) transmitPending(pending);
+      for (const pending of unacked()) sendOrHold(pending);
     }
   };
 
   const acknowledged = (clientMessageId: string, id: number) => {
     const pending = outbox.get(clientMessageId);
-    if (!pending || pending.status === "sent") return;
+    onWire.delete(clientMessageId);
+    if (!pending || pending.status === "sent") {
+      pump();
+      return;
+    }
     if (inFlight === clientMessageId) inFlight = null;
     if (seen.has(id)) forget(clientMessageId);
     else {
@@ -240,6 +318,7 @@ export function createRoomClient(options: RoomClientOptions) {
 
   const refusedForNow = (clientMessageId: string, code: "rate-limited" | "not-stored", retryAfterMs?: number) => {
     const pending = outbox.get(clientMessageId);
+    onWire.delete(clientMessageId);
     if (!pending || pending.status === "sent") return;
     hold = code;
     // Refusals of messages that were already on their way when the first came back are answered by the same
@@ -315,6 +394,7 @@ export function createRoomClient(options: RoomClientOptions) {
       case "welcome": {
         attempt = 0;
         me = frame.you.userId;
+        fullAllowance();
         setState("open");
         options.on.welcome?.(frame.you, frame.roster);
         const from = lastId;
@@ -399,6 +479,7 @@ export function createRoomClient(options: RoomClientOptions) {
       socket = null;
       // Whatever was in flight may or may not have been stored: it goes again (deduplicated) after the welcome.
       inFlight = null;
+      onWire.clear();
       resumeBuffer = null;
       if (!stopped && event?.code === CLOSE_REMOVED_FROM_ROOM) {
         // Removed from the room: every retry would be refused, so stop here and say why.
@@ -420,6 +501,7 @@ export function createRoomClient(options: RoomClientOptions) {
   const clearOutbox = () => {
     for (const pending of outbox.values()) timers.clear(pending.timer);
     outbox.clear();
+    onWire.clear();
     timers.clear(retryTimer);
     retryTimer = null;
     hold = null;
@@ -454,8 +536,7 @@ export function createRoomClient(options: RoomClientOptions) {
       armFailure(pending);
       // The next keystroke starts a new message: announce it at once.
       lastTypingAt = Number.NEGATIVE_INFINITY;
-      if (hold) pump();
-      else transmitPending(pending);
+      sendOrHold(pending);
       emitOutbox();
       return clientMessageId;
     },

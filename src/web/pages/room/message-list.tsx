@@ -37,6 +37,32 @@ interface ListContext extends RowContext {
 }
 
 const HIGHLIGHT_MS = 4_000;
+/** This close to the bottom (px) counts as at the bottom: new messages are followed. */
+const AT_BOTTOM_PX = 80;
+/** How long the list is kept at its bottom after its last row changes. */
+const PIN_MS = 600;
+/** What a reader does to scroll: any of these ends a hold on the list's position. */
+const READER_EVENTS = ["wheel", "touchstart", "keydown", "mousedown"] as const;
+
+/** Keeps `el` scrolled to its very bottom for `ms`, unless the reader scrolls meanwhile; answers the cancel. */
+function pinToBottom(el: HTMLElement | null, ms: number): () => void {
+  if (!el) return () => {};
+  let stop = false;
+  const byReader = () => {
+    stop = true;
+  };
+  for (const type of READER_EVENTS) el.addEventListener(type, byReader, { passive: true });
+  const started = performance.now();
+  let frame = requestAnimationFrame(function check() {
+    if (stop || performance.now() - started > ms) return;
+    if (el.scrollHeight - el.clientHeight - el.scrollTop > 1) el.scrollTop = el.scrollHeight;
+    frame = requestAnimationFrame(check);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    for (const type of READER_EVENTS) el.removeEventListener(type, byReader);
+  };
+}
 /** How long a newly shown list takes to reach its anchor, before scrolling to either end loads more. */
 const SETTLE_MS = 500;
 /** How long a newly shown list is kept at its anchor while its rows are measured. */
@@ -209,6 +235,54 @@ export function MessageList({
     else onTargetMissing(anchor.id);
   }, [version]);
 
+  // The list's scrolling element.
+  const scroller = useRef<HTMLElement | null>(null);
+  const setScroller = useCallback((el: HTMLElement | Window | null) => {
+    scroller.current = el instanceof HTMLElement ? el : null;
+  }, []);
+  // To the very bottom (past the list's end, not just its last row), and kept there while the rows there are
+  // measured.
+  const unpin = useRef(() => {});
+  const toBottom = useCallback(() => {
+    virtuoso.current?.scrollToIndex({ index: "LAST", align: "end" });
+    unpin.current();
+    unpin.current = pinToBottom(scroller.current, PIN_MS);
+  }, []);
+  useEffect(() => () => unpin.current(), []);
+
+  // A reader at the bottom stays there when the list changes size (a window resized, a phone turned, a notice
+  // above the message box): the list alone would keep its scrollTop, and the newest messages would go out of sight.
+  const detachedRef = useRef(detached);
+  detachedRef.current = detached;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per shown run (the list is mounted afresh)
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const gap = () => el.scrollHeight - el.clientHeight - el.scrollTop;
+    // As of the last scroll: by the time a resize is observed, the list may have moved for it.
+    let wasAtBottom = gap() <= AT_BOTTOM_PX;
+    const onScroll = () => {
+      wasAtBottom = gap() <= AT_BOTTOM_PX;
+    };
+    let size = `${el.clientWidth}x${el.clientHeight}`;
+    let unpinResize = () => {};
+    const observer = new ResizeObserver(() => {
+      const now = `${el.clientWidth}x${el.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      if (!wasAtBottom || detachedRef.current) return;
+      unpinResize();
+      unpinResize = pinToBottom(el, PIN_MS);
+    });
+    el.addEventListener("scroll", onScroll, { passive: true });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      el.removeEventListener("scroll", onScroll);
+      unpinResize();
+    };
+  }, [version]);
+
   useImperativeHandle(
     ref,
     () => ({
@@ -219,11 +293,9 @@ export function MessageList({
         if (withHighlight) highlight(id);
         return true;
       },
-      scrollToBottom() {
-        virtuoso.current?.scrollToIndex({ index: "LAST", align: "end" });
-      },
+      scrollToBottom: toBottom,
     }),
-    [highlight],
+    [highlight, toBottom],
   );
 
   // A message this user just wrote is always brought into view, wherever the reader was.
@@ -233,12 +305,13 @@ export function MessageList({
     const grew = pendingCount > previousPending.current;
     previousPending.current = pendingCount;
     if (!grew) return;
-    const frame = requestAnimationFrame(() => virtuoso.current?.scrollToIndex({ index: "LAST", align: "end" }));
+    const frame = requestAnimationFrame(toBottom);
     return () => cancelAnimationFrame(frame);
-  }, [pendingCount]);
+  }, [pendingCount, toBottom]);
 
-  // The last rows can grow after they are shown (a link preview arrives, "Sending…" becomes "Not sent"): while
-  // at the bottom, stay there.
+  // The last rows can change after they are shown (a link preview arrives, "Sending…" becomes "Not sent", a
+  // message of mine on its way is replaced by the room's copy of it): while at the bottom, stay there, also
+  // while the list measures the new rows and corrects its position (it can settle a row's height short).
   const atBottom = useRef(true);
   const lastRow = rows.at(-1);
   const lastRowState = `${lastRow?.key}:${lastRow?.kind === "pending" ? lastRow.entry.status : ""}`;
@@ -246,8 +319,7 @@ export function MessageList({
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last row changes shape
   useEffect(() => {
     if (!atBottom.current || detached) return;
-    const frame = requestAnimationFrame(() => virtuoso.current?.autoscrollToBottom());
-    return () => cancelAnimationFrame(frame);
+    return pinToBottom(scroller.current, PIN_MS);
   }, [lastRowState, lastPreviews]);
 
   const { loadOlder, loadNewer, older, newer, retry, discard } = live;
@@ -257,10 +329,6 @@ export function MessageList({
   // pages load by themselves only once it has settled there (or if it settled at its very top).
   const settled = useRef(false);
   const atTop = useRef(false);
-  const scroller = useRef<HTMLElement | null>(null);
-  const setScroller = useCallback((el: HTMLElement | Window | null) => {
-    scroller.current = el instanceof HTMLElement ? el : null;
-  }, []);
   /** Whether the reader is really near the top (or bottom) of what is loaded, whatever the list reports. */
   const near = (end: "top" | "bottom") => {
     const el = scroller.current;
@@ -282,8 +350,7 @@ export function MessageList({
     const byReader = () => {
       stop = true;
     };
-    for (const type of ["wheel", "touchstart", "keydown", "mousedown"])
-      el.addEventListener(type, byReader, { passive: true });
+    for (const type of READER_EVENTS) el.addEventListener(type, byReader, { passive: true });
     const started = performance.now();
     let frame = requestAnimationFrame(function check() {
       if (stop || performance.now() - started > ANCHOR_HOLD_MS) return;
@@ -304,7 +371,7 @@ export function MessageList({
     });
     return () => {
       cancelAnimationFrame(frame);
-      for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) el.removeEventListener(type, byReader);
+      for (const type of READER_EVENTS) el.removeEventListener(type, byReader);
     };
   }, [version]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: once per shown run
@@ -381,7 +448,7 @@ export function MessageList({
         if (rowsRef.current.at(-1)?.kind === "pending") return "auto";
         return bottom && !detached ? "auto" : false;
       }}
-      atBottomThreshold={80}
+      atBottomThreshold={AT_BOTTOM_PX}
       atBottomStateChange={(bottom) => {
         atBottom.current = bottom;
         onAtBottom(bottom);

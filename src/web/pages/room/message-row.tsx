@@ -53,14 +53,14 @@ export function buildRows(
 ): Row[] {
   const rows: Row[] = [];
   let previous: Author | undefined;
-  let unreadMarked = false;
+  // The "New messages" line goes above the first unread message, if what is loaded reaches back that far. What I
+  // wrote myself (on another device) is not news to me: it goes above the first message of someone else.
+  const first = messages[0];
+  let unreadMarked = first === undefined || firstUnreadId === null || first.id > firstUnreadId;
   for (const message of messages) {
-    // Above the first unread message (at the top of what is loaded only if it is that very message).
-    const unreadStart =
-      !unreadMarked &&
-      firstUnreadId !== null &&
-      (previous === undefined ? message.id === firstUnreadId : message.id >= firstUnreadId);
-    if (firstUnreadId !== null && message.id >= firstUnreadId) unreadMarked = true;
+    const mine = me !== null && message.userId === me.userId;
+    const unreadStart = !unreadMarked && !mine && message.id >= (firstUnreadId ?? Number.POSITIVE_INFINITY);
+    if (unreadStart) unreadMarked = true;
     rows.push({
       kind: "message",
       key: `m${message.id}`,

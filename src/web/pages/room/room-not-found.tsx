@@ -8,6 +8,16 @@ import type { RoomVisibility } from "../../../features/rooms/rooms.schema";
 import { ApiError, api, errorMessage, ok } from "../../api";
 import { roomsQuery } from "../../lib/queries";
 
+/** Whether `room` now exists and this user may open it. */
+async function isOpenToMe(room: string): Promise<boolean> {
+  try {
+    const { response } = await api.GET("/api/rooms/{room}", { params: { path: { room } } });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 export function RoomNotFound({ room, onCreated }: { room: string; onCreated: () => Promise<unknown> }) {
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
@@ -25,8 +35,12 @@ export function RoomNotFound({ room, onCreated }: { room: string; onCreated: () 
       await onCreated();
     } catch (e) {
       const exists = e instanceof ApiError && e.code === "room-exists";
-      // Someone may have just created it, public: then it opens.
-      if (exists) void onCreated();
+      // Someone may have just created it, public: then it opens. Asked aside rather than by reloading the page's
+      // own question, which would start this page afresh (and lose the sentence below) when the answer is 404.
+      if (exists && (await isOpenToMe(room))) {
+        await onCreated();
+        return;
+      }
       setError(
         exists
           ? `A room called #${room} already exists, but it is private: ask one of its members to add you.`
