@@ -1,11 +1,24 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { describe, expect, it } from "vitest";
-import { MessageMarkdown, safeMessageUrl } from "./message-markdown";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadMarkdown, MessageMarkdown, safeMessageUrl } from "./message-markdown";
 
 const html = (text: string) => renderToStaticMarkup(createElement(MessageMarkdown, { text }));
 
+describe("MessageMarkdown before its renderer has loaded", () => {
+  it("shows a message with markup as written (never blank), and plain text as it is", () => {
+    expect(html("**bold** [x](javascript:alert(1))")).toBe(
+      '<div class="md"><p class="md-pending">**bold** [x](javascript:alert(1))</p></div>',
+    );
+    expect(html("plain words")).toBe('<div class="md"><p>plain words</p></div>');
+  });
+});
+
 describe("MessageMarkdown", () => {
+  beforeAll(async () => {
+    await loadMarkdown();
+  });
+
   it("renders GitHub-flavoured Markdown, links opening in a new tab", () => {
     expect(html("**bold** and ~~gone~~")).toContain("<strong>bold</strong>");
     expect(html("see https://example.com/a")).toContain(

@@ -1,10 +1,8 @@
-// A chat message's text as Markdown (GitHub flavour: lists, code, tables, strikethrough, autolinks). Raw HTML is
-// shown as text, links open in a new tab and only http(s) and mailto links are links at all, and images are never
-// loaded from a message: image syntax becomes a link to the image. Headings become bold lines, so a message
-// cannot add headings to the page's outline.
-import { memo, type ReactElement, type ReactNode } from "react";
-import Markdown, { type Components } from "react-markdown";
-import remarkGfm from "remark-gfm";
+// A chat message's text. Most messages are plain words and are shown as they are; one with Markdown (GitHub
+// flavour: lists, code, tables, strikethrough, autolinks) is rendered by message-markdown-rich.tsx, a chunk loaded
+// the first time such a message is shown (until then its text shows as written). See that file for the rules:
+// raw HTML as text, only http(s) and mailto links, images never loaded.
+import { memo, type ReactElement, useEffect, useState } from "react";
 
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
 
@@ -18,46 +16,18 @@ export function safeMessageUrl(url: string): string | undefined {
   }
 }
 
-const Heading = ({ children }: { children?: ReactNode }) => (
-  <p className="md-heading">
-    <strong>{children}</strong>
-  </p>
-);
+type Renderer = (text: string) => ReactElement;
+let renderRich: Renderer | null = null;
+let loading: Promise<Renderer> | null = null;
 
-const components: Components = {
-  a: ({ href, children }) =>
-    href ? (
-      <a href={href} target="_blank" rel="noopener noreferrer">
-        {children}
-      </a>
-    ) : (
-      <span>{children}</span>
-    ),
-  img: ({ src, alt }) => {
-    const href = typeof src === "string" ? src : undefined;
-    const label = alt ? `Image: ${alt}` : "Image";
-    return href ? (
-      <a href={href} target="_blank" rel="noopener noreferrer" className="md-image-link">
-        {label}
-      </a>
-    ) : (
-      <span>{label}</span>
-    );
-  },
-  h1: Heading,
-  h2: Heading,
-  h3: Heading,
-  h4: Heading,
-  h5: Heading,
-  h6: Heading,
-  table: ({ children }) => (
-    <div className="md-table">
-      <table>{children}</table>
-    </div>
-  ),
-};
-
-const remarkPlugins = [remarkGfm];
+/** Loads the Markdown renderer (once); messages rendered after this resolves are rendered as Markdown. */
+export function loadMarkdown(): Promise<Renderer> {
+  loading ??= import("./message-markdown-rich").then((module) => {
+    renderRich = module.renderMarkdown;
+    return module.renderMarkdown;
+  });
+  return loading;
+}
 
 /**
  * Text with nothing Markdown would change: no markup characters, no line breaks, nothing that autolinks. Most chat
@@ -71,16 +41,17 @@ const NOT_PLAIN = /^\s*([-+]|\d+[.)])\s|:\/\/|www\./i;
 const rendered = new Map<string, ReactElement>();
 const CACHE_SIZE = 2_000;
 
-function render(text: string): ReactElement {
+export function isPlainText(text: string): boolean {
+  return PLAIN.test(text) && !NOT_PLAIN.test(text);
+}
+
+/** The rendered message, or null while the Markdown renderer it needs is still loading. */
+function render(text: string): ReactElement | null {
   const cached = rendered.get(text);
   if (cached) return cached;
-  const element =
-    PLAIN.test(text) && !NOT_PLAIN.test(text) ? (
-      <p>{text}</p>
-    ) : (
-      // Markdown is a plain function of its options (no hooks): its result can be kept and shown again.
-      Markdown({ children: text, remarkPlugins, components, urlTransform: safeMessageUrl })
-    );
+  const plain = isPlainText(text);
+  if (!plain && !renderRich) return null;
+  const element = plain || !renderRich ? <p>{text}</p> : renderRich(text);
   if (rendered.size >= CACHE_SIZE) {
     const oldest = rendered.keys().next().value;
     if (oldest !== undefined) rendered.delete(oldest);
@@ -90,5 +61,16 @@ function render(text: string): ReactElement {
 }
 
 export const MessageMarkdown = memo(function MessageMarkdown({ text }: { text: string }) {
-  return <div className="md">{render(text)}</div>;
+  const element = render(text);
+  const [, setLoaded] = useState(false);
+  useEffect(() => {
+    if (element) return;
+    let live = true;
+    void loadMarkdown().then(() => live && setLoaded(true));
+    return () => {
+      live = false;
+    };
+  }, [element]);
+  // Until the renderer arrives, the text shows as written (whitespace kept), never blank.
+  return <div className="md">{element ?? <p className="md-pending">{text}</p>}</div>;
 });
