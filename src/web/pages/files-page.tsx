@@ -5,7 +5,7 @@ import { type DragEvent, useCallback, useDeferredValue, useEffect, useMemo, useR
 import { useSearchParams } from "react-router";
 import { errorMessage } from "../api";
 import { Boundary } from "../components/boundary";
-import { ConfirmDialog } from "./files/confirm-dialog";
+import { ConfirmDialog } from "../components/confirm-dialog";
 import { CATEGORY_LABELS, type Category, categoryOf, type FileView } from "./files/file-kinds";
 import { FilePanel, PANEL_TITLE_ID } from "./files/file-panel";
 import { addUploaded, fileKeys, filesListQuery, loadedFiles, useDeleteFile } from "./files/file-queries";

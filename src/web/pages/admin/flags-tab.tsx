@@ -5,10 +5,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useId, useState } from "react";
 import { api, errorMessage, ok } from "../../api";
 import type { components } from "../../api/openapi";
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { type Result, ResultMessage } from "../../components/result-message";
 import { formatCount, formatShortDate } from "../../lib/format";
 import { PageSkeleton } from "../../shell/skeleton";
-import { ConfirmDialog } from "./confirm-dialog";
 import { LoadError } from "./load-error";
 import { useDebounced } from "./use-debounced";
 

@@ -6,11 +6,11 @@ import { useEffect, useId, useState } from "react";
 import { useSearchParams } from "react-router";
 import { api, errorMessage, ok } from "../../api";
 import type { components } from "../../api/openapi";
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { type Result, ResultMessage } from "../../components/result-message";
 import { formatCount, formatShortDate } from "../../lib/format";
 import { useSession } from "../../lib/session";
 import { PageSkeleton } from "../../shell/skeleton";
-import { ConfirmDialog } from "./confirm-dialog";
 import { LoadError } from "./load-error";
 import { useDebounced } from "./use-debounced";
 

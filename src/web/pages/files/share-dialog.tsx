@@ -3,9 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { api, errorMessage, ok } from "../../api";
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { ErrorAlert } from "../../components/error-alert";
 import { formatDateTime, formatFromNow } from "../../lib/format";
-import { ConfirmDialog } from "./confirm-dialog";
 import type { FileView, ShareLink } from "./file-kinds";
 import { fileKeys, linksQuery } from "./file-queries";
 

@@ -1,4 +1,4 @@
-// A destructive step asked first, in a native modal <dialog>: focus starts on Cancel and stays inside, Esc cancels,
+// A destructive step (deleting a file, a flag, a conversation; revoking a link; disabling a user) asked first, in a native modal <dialog>: focus starts on Cancel and stays inside, Esc cancels,
 // and the confirming button is styled as destructive. Closing returns focus to where it was.
 import { type ReactNode, useEffect, useId, useRef } from "react";
 
@@ -9,6 +9,7 @@ export function ConfirmDialog({
   confirmLabel,
   onConfirm,
   onCancel,
+  testId,
 }: {
   open: boolean;
   title: string;
@@ -16,6 +17,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
+  /** `data-testid` for the browser tests. */
+  testId?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -36,6 +39,7 @@ export function ConfirmDialog({
       className="confirm-dialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
+      data-testid={testId}
       onClose={(e) => {
         if (!open || e.target !== e.currentTarget) return;
         if (e.currentTarget.returnValue === "confirm") onConfirm();
