@@ -14,6 +14,7 @@ import {
   type ChatMessage,
   CLOSE_REMOVED_FROM_ROOM,
   type HistoryPage,
+  MESSAGE_POLICY,
   type Member,
   RESUME_MAX,
   type RoomStats,
@@ -21,7 +22,6 @@ import {
 } from "./rooms.schema";
 
 /** Per connection: a burst of 30 messages, then 5 a second. */
-const MESSAGE_POLICY = { limit: 30, periodMs: 6_000 };
 const TYPING_EVERY_MS = 2_000;
 const WELCOME_HISTORY = 50;
 const MAX_INVALID_FRAMES = 20;

@@ -10,6 +10,11 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export const HISTORY_PAGE_MAX = 100;
 /** A client that resumes from further back than this gets an error and reads history over HTTP instead. */
 export const RESUME_MAX = 1_000;
+/**
+ * Each connection's message allowance (a token bucket: a burst of 30, then 5 a second). The room enforces it;
+ * the UI's outbox paces itself by it, so one constant keeps the two in step.
+ */
+export const MESSAGE_POLICY = { limit: 30, periodMs: 6_000 } as const;
 
 export const RoomNameSchema = z
   .string()

@@ -7,6 +7,7 @@ import {
   type ChatMessage,
   CLOSE_REMOVED_FROM_ROOM,
   IncomingFrameSchema,
+  MESSAGE_POLICY,
   type Member,
   type RoomLinkPreview,
 } from "../../features/rooms/rooms.schema";
@@ -88,7 +89,7 @@ interface RoomClientOptions {
   isOnline?: () => boolean;
   /**
    * How many messages the room takes from one connection: a burst of `limit`, refilled evenly over `periodMs`
-   * (chat-room.ts's MESSAGE_POLICY). null: send without counting.
+   * (MESSAGE_POLICY in rooms.schema.ts). null: send without counting.
    */
   allowance?: { limit: number; periodMs: number } | null;
 }
@@ -105,8 +106,8 @@ interface Pending {
 const OPEN = 1;
 /** How long a refused message waits when the room does not say (not-stored). */
 const DEFAULT_RETRY_MS = 1_000;
-/** The room's allowance per connection (chat-room.ts): a burst of 30 messages, then 5 a second. */
-const ROOM_ALLOWANCE = { limit: 30, periodMs: 6_000 };
+/** The room's allowance per connection, as the room enforces it. */
+const ROOM_ALLOWANCE = MESSAGE_POLICY;
 /**
  * Messages of the allowance kept in hand. Messages go out at once while more than this is left; below it, one
  * at a time, each once the one before is acknowledged. The room counts by its own clock, and a message it refuses
