@@ -1,7 +1,9 @@
 // One dev server for UI and API: Vite serves the React app, @cloudflare/vite-plugin runs the Worker (and the
 // unfurl helper) in workerd with emulated bindings persisted under .wrangler/.
 
+import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
@@ -23,6 +25,49 @@ function browserZod(): Plugin {
   };
 }
 
+/** The part of `ws`'s client WebSocket this patch touches (ws 8; `_isServer`/`_closeFrameReceived` are internal). */
+interface RelayWebSocket {
+  _isServer: boolean;
+  _closeFrameReceived: boolean;
+  _socket?: { once(event: "finish", listener: () => void): unknown; destroy(): void } | null;
+  close(code?: number, reason?: string | Buffer): void;
+}
+
+/**
+ * Close codes from the Worker reach the browser at once through the dev server, 4xxx included.
+ *
+ * The plugin's WebSocket relay (Miniflare's `coupleWebSocket`) passes a close on to the browser only on the `ws`
+ * client's `close` event, which `ws` emits once workerd has ended the TCP connection. After a Durable Object
+ * closes a hibernatable socket from an RPC call (our 4403 on removal, 4401 on revocation) workerd keeps that
+ * connection open about 10 s after the closing handshake (measured 2026-12-02, workerd 1.20261012), so the
+ * browser saw the close 10 s late and a client with a shorter patience never saw it; closes sent while handling
+ * a frame (1008, 1009) came in ~70 ms. This patch ends the relay's side of the connection as soon as both close
+ * frames have been exchanged, which RFC 6455 §7.1.1 allows, so `close` fires with the Worker's code and reason.
+ * Only `ws` clients in this Node process are touched (the relay's legs to workerd); the browser-facing server
+ * sockets are not. Upstream report: docs/upstream/vite-plugin-websocket-close-delay.md.
+ */
+function promptWebSocketClose(): Plugin {
+  // On the prototype, not in this module: Vite re-evaluates this file when it restarts the server.
+  const PATCHED = Symbol.for("outpost.promptWebSocketClose");
+  const patch = () => {
+    // The `ws` copy that the plugin's Miniflare requires (the relay's client to workerd).
+    const pluginEntry = fileURLToPath(import.meta.resolve("@cloudflare/vite-plugin"));
+    const miniflareEntry = createRequire(pluginEntry).resolve("miniflare");
+    const WebSocket = createRequire(miniflareEntry)("ws") as { prototype: RelayWebSocket & { [PATCHED]?: true } };
+    if (WebSocket.prototype[PATCHED]) return;
+    WebSocket.prototype[PATCHED] = true;
+    const close = WebSocket.prototype.close;
+    WebSocket.prototype.close = function (this: RelayWebSocket, code, reason) {
+      close.call(this, code, reason);
+      const socket = this._socket;
+      if (this._isServer || !this._closeFrameReceived || !socket) return;
+      // Our close frame is flushed once the socket's writable side finishes; then stop waiting for workerd.
+      socket.once("finish", () => socket.destroy());
+    };
+  };
+  return { name: "outpost:prompt-websocket-close", configureServer: patch, configurePreviewServer: patch };
+}
+
 function varOverrides(): Record<string, string> {
   const parsed: unknown = JSON.parse(process.env.OUTPOST_VARS ?? "{}");
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("OUTPOST_VARS: not an object");
@@ -32,6 +77,7 @@ function varOverrides(): Record<string, string> {
 export default defineConfig({
   plugins: [
     browserZod(),
+    promptWebSocketClose(),
     react(),
     cloudflare({
       configPath: "./wrangler.jsonc",
@@ -46,7 +92,10 @@ export default defineConfig({
       persistState: process.env.OUTPOST_PERSIST ? { path: process.env.OUTPOST_PERSIST } : true,
     }),
   ],
-  server: { host: "127.0.0.1", port: 5173, strictPort: false },
-  preview: { host: "127.0.0.1", port: 4173 },
+  // cors: false: Vite would otherwise answer every preflight itself and echo any localhost Origin, so the
+  // Worker's origin policy (src/http/origin-policy.ts) would never run in development. Now OPTIONS reaches the
+  // Worker, as in production.
+  server: { host: "127.0.0.1", port: 5173, strictPort: false, cors: false },
+  preview: { host: "127.0.0.1", port: 4173, cors: false },
   build: { outDir: "dist" },
 });

@@ -4,12 +4,19 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { createAdminRoutes } from "./features/admin";
 import { createAssistantRoutes } from "./features/assistant";
-import { authenticate, createAuthRoutes, createSessionRoutes, createUserRoutes, csrfProtection } from "./features/auth";
+import {
+  authenticate,
+  createAuthRoutes,
+  createSessionRoutes,
+  createUserRoutes,
+  csrfProtection,
+  onSessionsEnded,
+} from "./features/auth";
 import { createCounterRoutes } from "./features/counters";
 import { createFileRoutes, createFilesAdminRoutes, isUploadPath, isUploadRequest } from "./features/files";
 import { createFlagRoutes } from "./features/flags";
 import { rateLimit } from "./features/limits";
-import { createRoomMemberRoutes, createRoomRoutes } from "./features/rooms";
+import { createRoomMemberRoutes, createRoomRoutes, revokeRoomSessions } from "./features/rooms";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system";
 import type { AppEnv } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
@@ -17,6 +24,8 @@ import { onError, onMethodNotAllowed, onNotFound } from "./http/error-handler";
 import { recordRefusal, requestMetrics } from "./http/metrics";
 import { originPolicy } from "./http/origin-policy";
 import { requestContext } from "./http/request-context";
+import { drainUnreadBodies } from "./http/unread-body";
+import { wellFormedRequest } from "./http/well-formed-request";
 
 function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
@@ -34,6 +43,9 @@ function createApp(): OpenAPIHono<AppEnv> {
 
   // 1. Request id, logger and AsyncLocalStorage context: everything after this can log with the id.
   app.use("*", requestContext());
+  // In development, a body the app answered without reading is read before the response leaves, or the dev
+  // server's relay to workerd answers the next request on that connection 500 (see src/http/unread-body.ts).
+  app.use("*", drainUnreadBodies());
   // Requests by route and status, flushed to the Metrics object every few seconds.
   app.use("*", requestMetrics());
   // 2. 405 with Allow for known paths called with the wrong method (runs after the router answers 404).
@@ -63,6 +75,12 @@ function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/*", apiLimit);
   app.use("/counter/*", apiLimit);
   app.use("/room/*", apiLimit);
+  // 9. Text must be well-formed: a URL that does not decode as UTF-8, or a JSON body that is not UTF-8, is a 400
+  //    (the schemas' `text()` refuses lone surrogates inside the parsed strings).
+  app.use("*", wellFormedRequest({ rawBodyPaths: isUploadPath }));
+
+  // When sessions end (logout, revoke, password change, disable), the rooms close the sockets opened with them.
+  onSessionsEnded((env, ended, c) => revokeRoomSessions(env, ended, c.get("logger")));
 
   // Features.
   app.route("/", createSystemRoutes(getDocument));

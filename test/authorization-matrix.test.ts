@@ -5,6 +5,7 @@ import { app } from "../src/app";
 import { sessionStore } from "../src/features/auth/session.middleware";
 import { FileRepository } from "../src/features/files/file-repository";
 import { createShareLink } from "../src/features/files/share-links";
+import { multipartRoutes, problemShape } from "./files-helpers";
 import { bearerClient, call, cookieClient, PASSWORD, registerUser } from "./helpers";
 
 type Access = "public" | "user" | "admin";
@@ -29,14 +30,14 @@ const CASES: RouteCase[] = [
   {
     method: "POST",
     path: "/api/counters/{name}/{action}",
-    access: "public",
+    access: "user",
     request: () => ({ path: "/api/counters/matrix/increment" }),
   },
   { method: "GET", path: "/counter/{name}", access: "public", request: () => ({ path: "/counter/matrix" }) },
   {
     method: "POST",
     path: "/counter/{name}/{action}",
-    access: "public",
+    access: "user",
     request: () => ({ path: "/counter/matrix/increment" }),
   },
   {
@@ -393,4 +394,40 @@ describe("authorization matrix", () => {
     expect(mismatches).toEqual([]);
     // ~630 requests in sequence: 9 s on an idle 2-core machine, up to 50 s when other workerd tests share it.
   }, 120_000);
+});
+
+describe("multipart uploads across users (ASVS 8.2.2)", () => {
+  it("answers another user 404 on every upload route, exactly as for an id that does not exist", async () => {
+    const owner = (await registerUser("upload-owner")).client;
+    const stranger = (await registerUser("upload-stranger")).client;
+    const name = "confidential-merger-plan.txt";
+    const started = await owner.fetch("/api/files/uploads", {
+      method: "POST",
+      json: { name, size: 1_000, contentType: "text/plain" },
+    });
+    const id = (await started.json<{ file: { id: string } }>()).file.id;
+    const probe = async () => {
+      const ghosts = multipartRoutes(NO_FILE);
+      for (const [i, route] of multipartRoutes(id).entries()) {
+        const res = await stranger.fetch(route.path, route.init);
+        const text = await res.text();
+        expect(res.status, `${route.method} ${route.path}`).toBe(404);
+        expect(text, `${route.method} ${route.path}`).not.toContain("merger");
+        const ghost = await stranger.fetch(ghosts[i]?.path ?? "", ghosts[i]?.init);
+        expect(problemShape(JSON.parse(text))).toEqual(problemShape(await ghost.json()));
+      }
+    };
+    // While the upload is open, and again once it is complete (a repeated complete answers the owner's file).
+    await probe();
+    const state = await (await owner.fetch(`/api/files/uploads/${id}`)).json<{
+      parts: unknown[];
+      file: { name: string };
+    }>();
+    expect(state).toMatchObject({ parts: [], file: { name } });
+    const [, put, complete] = multipartRoutes(id);
+    expect((await owner.fetch(put?.path ?? "", put?.init)).status).toBe(200);
+    expect((await owner.fetch(complete?.path ?? "", complete?.init)).status).toBe(200);
+    await probe();
+    expect((await owner.fetch(`/api/files/${id}`)).status).toBe(200);
+  });
 });

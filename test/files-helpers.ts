@@ -106,6 +106,96 @@ export function failing<T extends object>(target: T, methods: readonly string[],
   });
 }
 
+/**
+ * A request body that stops after `cutAt` bytes of `bytes`, as a client that goes away mid-upload: "close"
+ * ends the stream early (fewer bytes than its Content-Length), "error" fails it (the connection dropped).
+ * Chunks are 1 KiB, so a cut inside the first 4 KiB happens while the type is being sniffed.
+ */
+export function cutBody(bytes: Uint8Array, cutAt: number, how: "close" | "error"): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= cutAt) {
+        if (how === "close") controller.close();
+        else controller.error(new Error("client connection lost"));
+        return;
+      }
+      const end = Math.min(cutAt, offset + 1_024);
+      controller.enqueue(bytes.slice(offset, end));
+      offset = end;
+    },
+  });
+}
+
+/** Sends `body` (a stream) with a Content-Length of `length` bytes, as the given client, through the app. */
+export function sendStream(
+  client: Client,
+  method: "POST" | "PUT",
+  path: string,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetchWith({}, client, path, {
+    method,
+    headers: { ...headers, "Content-Length": String(length) },
+    body,
+    // @ts-expect-error: workerd needs duplex for a streamed request body
+    duplex: "half",
+  });
+}
+
+/** Every route on one multipart upload, with a request a client could send to it (a 1 000-byte part 1). */
+export function multipartRoutes(id: string): { method: string; path: string; init: RequestInit }[] {
+  const part = { "Content-Type": "application/octet-stream", "Content-Length": "1000" };
+  return [
+    { method: "GET", path: `/api/files/uploads/${id}`, init: {} },
+    { method: "PUT", path: `/api/files/uploads/${id}/parts/1`, init: { headers: part, body: "p".repeat(1_000) } },
+    { method: "POST", path: `/api/files/uploads/${id}/complete`, init: {} },
+    { method: "DELETE", path: `/api/files/uploads/${id}`, init: {} },
+  ].map((route) => ({ ...route, init: { ...route.init, method: route.method } }));
+}
+
+/** A problem+json body without the fields that differ per request, for comparing two refusals. */
+export function problemShape(body: Record<string, unknown>): Record<string, unknown> {
+  const { requestId: _, instance: __, ...rest } = body;
+  return rest;
+}
+
+/**
+ * R2 whose multipart `complete` calls wait until `n` of them are in flight, then go on one after another:
+ * concurrent completes of one upload then really overlap, whatever the scheduling.
+ */
+export function overlappingCompletes(bucket: R2Bucket, n = 2): R2Bucket {
+  let arrived = 0;
+  let release: () => void = () => {};
+  const together = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const bind = <T extends object>(target: T, property: string | symbol) => {
+    const value = Reflect.get(target, property);
+    return typeof value === "function" ? value.bind(target) : value;
+  };
+  return new Proxy(bucket, {
+    get(target, property) {
+      if (property !== "resumeMultipartUpload") return bind(target, property);
+      return (key: string, uploadId: string) => {
+        const upload = target.resumeMultipartUpload(key, uploadId);
+        return new Proxy(upload, {
+          get(inner, name) {
+            if (name !== "complete") return bind(inner, name);
+            return async (parts: R2UploadedPart[]) => {
+              if (++arrived >= n) release();
+              await together;
+              return inner.complete(parts);
+            };
+          },
+        });
+      };
+    },
+  });
+}
+
 /** A queue producer that records what was sent instead of sending it. */
 export function recordingQueue() {
   const sent: unknown[] = [];
@@ -143,4 +233,26 @@ export async function allObjectKeys(): Promise<string[]> {
 export async function allRowKeys(): Promise<string[]> {
   const rows = await env.DB.prepare("SELECT object_key FROM files").all<{ object_key: string }>();
   return rows.results.map((row) => row.object_key);
+}
+
+/**
+ * Everything a file event could change: every files row (all columns, updated_at included), every object
+ * (etag and size), the outbox, dead letters, embeddings, the search index, and one owner's statistics.
+ */
+export async function everythingFiles(ownerId: string) {
+  const all = async (sql: string) => (await env.DB.prepare(sql).all()).results;
+  const objects: [string, string | undefined, number | undefined][] = [];
+  for (const key of (await allObjectKeys()).sort()) {
+    const head = await env.FILES.head(key);
+    objects.push([key, head?.etag, head?.size]);
+  }
+  return {
+    files: await all("SELECT * FROM files ORDER BY id"),
+    objects,
+    outbox: await all("SELECT * FROM file_outbox ORDER BY file_id"),
+    deadLetters: await all("SELECT * FROM file_dead_letters ORDER BY message_id"),
+    embeddings: await all("SELECT file_id, provider, dimensions, lexical FROM file_embeddings ORDER BY file_id"),
+    search: await all("SELECT rowid, * FROM file_search ORDER BY rowid"),
+    stats: await env.USER_STATS.get(env.USER_STATS.idFromName(ownerId)).get(),
+  };
 }

@@ -46,6 +46,15 @@ async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promis
   return out;
 }
 
+/** `location` resolved against `base`, or null when it does not parse (a redirect to `http://[`). */
+function resolve(location: string, base: URL): string | null {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return null;
+  }
+}
+
 /** Open Graph first, then the document's own title and description. */
 async function parseHead(html: Uint8Array, base: URL): Promise<Omit<LinkPreview, "url">> {
   const meta: Record<string, string> = {};
@@ -74,7 +83,9 @@ async function parseHead(html: Uint8Array, base: URL): Promise<Omit<LinkPreview,
   if (rawImage) {
     try {
       const resolved = new URL(rawImage, base);
-      if (resolved.protocol === "https:" || resolved.protocol === "http:") image = resolved.toString().slice(0, 2_048);
+      // Cut short, a URL may no longer parse: one that is too long is left out instead.
+      const http = resolved.protocol === "https:" || resolved.protocol === "http:";
+      if (http && resolved.href.length <= 2_048) image = resolved.href;
     } catch {}
   }
   return {
@@ -110,7 +121,7 @@ export async function fetchPreview(raw: string, options: PreviewOptions = {}): P
       await res.body?.cancel();
       if (hop >= maxRedirects) return { ok: false, reason: "too many redirects" };
       // Every hop is checked again: a public URL may redirect into a private network.
-      verdict = checkUrl(new URL(res.headers.get("Location") ?? "", verdict.url).toString());
+      verdict = checkUrl(resolve(res.headers.get("Location") ?? "", verdict.url) ?? "");
       continue;
     }
     if (!res.ok || !res.body) {

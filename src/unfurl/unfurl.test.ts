@@ -91,6 +91,23 @@ describe("fetchPreview", () => {
     expect(seen).toEqual(["https://example.com/a"]);
   });
 
+  it("answers a redirect to a URL that does not parse with a refusal, never a throw", async () => {
+    for (const location of ["http://[", "http://a%zz.example/x", "https://exa mple.com/"]) {
+      const result = await fetchPreview("https://example.com/a", {
+        fetch: async () => new Response(null, { status: 302, headers: { Location: location } }),
+      });
+      expect(result, location).toEqual({ ok: false, reason: "not a URL" });
+    }
+  });
+
+  it("leaves out an image URL too long to keep whole, rather than cutting it", async () => {
+    const long = `https://example.com/${"i".repeat(2_100)}.png`;
+    const result = await fetchPreview("https://example.com/p", {
+      fetch: async () => html(`<meta property="og:title" content="T"><meta property="og:image" content="${long}">`),
+    });
+    expect(result).toMatchObject({ ok: true, preview: { title: "T", image: null } });
+  });
+
   it("stops after three redirects", async () => {
     let hops = 0;
     const result = await fetchPreview("https://example.com/0", {

@@ -1,5 +1,6 @@
 // The assistant API: the chat request, the SSE events it answers with, and stored conversations.
 import { z } from "@hono/zod-openapi";
+import { text } from "@outpost/edge-kit/text";
 
 export const MAX_QUESTION = 4_000;
 const MAX_HISTORY = 20;
@@ -7,12 +8,11 @@ export const MAX_TOKENS_CAP = 1_024;
 
 export const ChatRequestSchema = z
   .strictObject({
-    message: z
-      .string()
+    message: text()
       .transform((text) => text.trim())
       .pipe(z.string().min(1, "is empty").max(MAX_QUESTION, "is longer than 4 000 characters")),
     history: z
-      .array(z.strictObject({ role: z.enum(["user", "assistant"]), content: z.string().max(MAX_QUESTION) }))
+      .array(z.strictObject({ role: z.enum(["user", "assistant"]), content: text().max(MAX_QUESTION) }))
       .max(MAX_HISTORY)
       .optional(),
     conversationId: z
@@ -109,8 +109,7 @@ export const MAX_TITLE = 120;
 /** `PATCH /api/assistant/conversations/{id}`: a new title, trimmed, 1–120 characters. */
 export const ConversationRenameSchema = z
   .strictObject({
-    title: z
-      .string()
+    title: text()
       .transform((text) => text.trim())
       .pipe(z.string().min(1, "is empty").max(MAX_TITLE, "is longer than 120 characters")),
   })

@@ -10,8 +10,9 @@ import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { problem } from "../../http/problem-schema";
 import { AuthResultSchema, LoginBodySchema, PrincipalSchema, RegisterBodySchema, UserSchema } from "./auth.schema";
 import { currentAccount, userRoute } from "./guards";
-import { enforceAuthIpLimit, enforceLoginLimits } from "./login-limits";
+import { enforceAuthIpLimit, startLoginAttempt } from "./login-limits";
 import { clearSessionCookie, sessionStore, setSessionCookie, userService } from "./session.middleware";
+import { sessionsEnded } from "./session-revocation";
 import { toPublicUser, type UserAccount } from "./users.service";
 
 const INVALID_CREDENTIALS = () =>
@@ -97,8 +98,9 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const { email, password, transport } = c.req.valid("json");
-      // Limits apply before any hashing, so a password-guessing burst costs us almost nothing.
-      await enforceLoginLimits(c, email);
+      // Limits apply before any hashing, so a password-guessing burst costs us almost nothing. Only failures
+      // count toward the lock-out (see login-limits.ts): a right password gives its reserved tokens back.
+      const attempt = await startLoginAttempt(c, email);
       const users = userService(c.env);
       const account = await users.findByEmail(email);
       const valid = await verifyPassword(password, account?.password ?? (await decoy()));
@@ -106,6 +108,7 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
         c.get("logger").warn("login failed", { known: account !== null });
         throw INVALID_CREDENTIALS();
       }
+      await attempt.succeeded();
       if (account.disabled) {
         throw new AppError(403, "account-disabled", "This account is disabled", {
           detail: "Ask an administrator to enable it",
@@ -124,12 +127,15 @@ export function createAuthRoutes(): OpenAPIHono<AppEnv> {
       method: "post",
       path: "/api/auth/logout",
       tags: ["auth"],
-      summary: "Sign out: revoke this session",
+      summary: "Sign out: revoke this session (its open room sockets are closed with 4401)",
       responses: { 204: { description: "Signed out" } },
     }),
     async (c) => {
       const principal = c.get("principal");
-      if (principal) await sessionStore(c.env).revoke(principal.userId, principal.sessionId);
+      if (principal) {
+        await sessionStore(c.env).revoke(principal.userId, principal.sessionId);
+        await sessionsEnded(c, { userId: principal.userId, sessions: [principal.sessionId] });
+      }
       clearSessionCookie(c);
       return c.body(null, 204);
     },

@@ -1,5 +1,6 @@
 // Account and session shapes, shared by the routes, the service and the UI (client-side validation).
 import { z } from "@hono/zod-openapi";
+import { text } from "@outpost/edge-kit/text";
 import { isCommonPassword } from "./common-passwords";
 
 const ROLES = ["member", "admin"] as const;
@@ -11,27 +12,24 @@ export function normaliseEmail(email: string): string {
   return email.trim().normalize("NFC").toLowerCase();
 }
 
-const EmailSchema = z
-  .string()
+const EmailSchema = text()
   .max(254)
   .transform(normaliseEmail)
   .pipe(z.email("must be an email address"))
   .openapi({ example: "ada@example.com" });
 
 /** ASVS 5.0 6.2.1/6.2.9: at least 8 characters, long passphrases allowed, no well-known passwords. */
-const NewPasswordSchema = z
-  .string()
+const NewPasswordSchema = text()
   .min(8, "must be at least 8 characters")
   .max(128, "must be at most 128 characters")
   .refine((password) => !isCommonPassword(password), "is too common; choose another")
   .openapi({ example: "correct horse battery staple" });
 
 /** A password being checked (login, confirmation): only bounded, never policy-checked. */
-const PresentedPasswordSchema = z.string().min(1, "is required").max(128);
+const PresentedPasswordSchema = text().min(1, "is required").max(128);
 
 /** No control or format characters (e.g. U+202E, the right-to-left override), 1–64 characters. */
-const DisplayNameSchema = z
-  .string()
+const DisplayNameSchema = text()
   .transform((name) => name.trim().normalize("NFC"))
   .pipe(
     z
@@ -113,8 +111,7 @@ export const SessionIdSchema = z
   .openapi({ param: { name: "id", in: "path" } });
 
 export const UserListQuerySchema = z.object({
-  cursor: z
-    .string()
+  cursor: text()
     .max(200)
     .optional()
     .openapi({ param: { name: "cursor", in: "query" } }),

@@ -6,5 +6,6 @@ export { normaliseEmail } from "./auth.schema";
 export { csrfProtection } from "./csrf.middleware";
 export { adminRoute, currentAccount, requireAdmin, requireUser, userRoute } from "./guards";
 export { authenticate, sessionStore, userService } from "./session.middleware";
+export { type EndedSessions, onSessionsEnded } from "./session-revocation";
 export { createSessionRoutes } from "./sessions.routes";
 export { createUserRoutes } from "./users.routes";

@@ -8,6 +8,7 @@ import { problem } from "../../http/problem-schema";
 import { SessionIdSchema, SessionViewSchema } from "./auth.schema";
 import { currentAccount, userRoute } from "./guards";
 import { clearSessionCookie, sessionStore } from "./session.middleware";
+import { sessionsEnded } from "./session-revocation";
 
 export function createSessionRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
@@ -45,7 +46,7 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
       method: "delete",
       path: "/api/sessions/{id}",
       tags: ["sessions"],
-      summary: "Revoke one of my sessions (another user's session id answers 404)",
+      summary: "Revoke one of my sessions (another user's session id answers 404); its room sockets close with 4401",
       request: { params: z.object({ id: SessionIdSchema }) },
       responses: { 204: { description: "Revoked" }, 404: problem("No such session of yours") },
     }),
@@ -54,6 +55,7 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid("param");
       if (!(await sessionStore(c.env).revoke(account.id, id)))
         throw errors.notFound("You have no session with this id");
+      await sessionsEnded(c, { userId: account.id, sessions: [id] });
       if (id === c.get("principal")?.sessionId) clearSessionCookie(c);
       return c.body(null, 204);
     },
@@ -64,13 +66,16 @@ export function createSessionRoutes(): OpenAPIHono<AppEnv> {
       method: "delete",
       path: "/api/sessions",
       tags: ["sessions"],
-      summary: "Sign out everywhere else: revoke all my sessions except this one",
+      summary:
+        "Sign out everywhere else: revoke all my sessions except this one; room sockets of the others close with 4401",
       responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were revoked") },
     }),
     async (c) => {
       const account = await currentAccount(c);
-      const revoked = await sessionStore(c.env).revokeAll(account.id, c.get("principal")?.sessionId);
-      return c.json({ revoked }, 200);
+      const keepSession = c.get("principal")?.sessionId ?? "";
+      const revoked = await sessionStore(c.env).revokeAllListed(account.id, keepSession);
+      await sessionsEnded(c, { userId: account.id, keepSession, sessions: revoked });
+      return c.json({ revoked: revoked.length }, 200);
     },
   );
 

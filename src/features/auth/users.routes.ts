@@ -2,6 +2,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { hashPassword, verifyPassword } from "@outpost/edge-kit/crypto";
 import { AppError, errors } from "@outpost/edge-kit/errors";
+import { text } from "@outpost/edge-kit/text";
 import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
@@ -22,12 +23,12 @@ import {
 import { adminRoute, currentAccount, userRoute } from "./guards";
 import { enforceLoginLimits } from "./login-limits";
 import { sessionStore, setSessionCookie, userService } from "./session.middleware";
+import { sessionsEnded } from "./session-revocation";
 import { toPublicUser } from "./users.service";
 
 /** The admin list's query: the shared paging fields, and a search. */
 const AdminUserListQuerySchema = UserListQuerySchema.extend({
-  q: z
-    .string()
+  q: text()
     .trim()
     .min(1, "must be 1–100 characters")
     .max(100, "must be 1–100 characters")
@@ -52,8 +53,8 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       tags: ["users"],
       summary: "Change my display name, or my password (with the current one)",
       description:
-        "A password change ends every session of the account and starts a new one for this client " +
-        "(cookie, or a new bearer token in the body).",
+        "A password change ends every session of the account (their room sockets close with 4401) and starts " +
+        "a new one for this client (cookie, or a new bearer token in the body).",
       request: { body: { content: { "application/json": { schema: UpdateMeBodySchema } }, required: true } },
       responses: {
         200: json(AuthResultSchema.partial({ session: true }), "Updated"),
@@ -85,6 +86,8 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       await appCache(c, "users").invalidate(account.id);
       const store = sessionStore(c.env);
       await store.revokeAll(account.id);
+      // Every session made before the new epoch ended, this client's too (it gets a new one below).
+      await sessionsEnded(c, { userId: account.id, belowEpoch: updated.sessionEpoch });
       const via = c.get("principal")?.via ?? "cookie";
       const { token, session } = await store.create({
         userId: updated.id,
@@ -144,7 +147,8 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       method: "patch",
       path: "/api/users/{id}",
       tags: ["admin"],
-      summary: "Change a user's role or disabled state (admin); takes effect at once on admin routes",
+      summary:
+        "Change a user's role or disabled state (admin); takes effect at once on admin routes, and the user's room sockets close with 4401",
       request: {
         params: z.object({ id: UserIdSchema }),
         body: { content: { "application/json": { schema: AdminUpdateUserBodySchema } }, required: true },
@@ -171,6 +175,8 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
       if (!updated) throw errors.notFound("No user has this id");
       if (body.disabled === true) await sessionStore(c.env).revokeAll(id);
       await appCache(c, "users").invalidate(id);
+      // A raised epoch ends every earlier session on the D1-checked routes: their room sockets go too.
+      if (revoke) await sessionsEnded(c, { userId: id, belowEpoch: updated.sessionEpoch });
       c.get("logger").info("user changed by admin", { userId: id, by: c.get("principal")?.userId, ...body });
       return c.json(toPublicUser(updated), 200);
     },

@@ -10,20 +10,33 @@ interface Head {
   done: boolean;
 }
 
-/** Reads chunks until at least `want` bytes (or the end) without consuming more than it must. */
-export async function readHead(body: ReadableStream<Uint8Array>, want: number): Promise<Head> {
+/**
+ * Reads chunks until at least `want` bytes (or the end) without consuming more than it must. A body of
+ * `expected` bytes that ends or fails before then (the client went away) is a BodyLengthError, not a crash.
+ */
+export async function readHead(body: ReadableStream<Uint8Array>, want: number, expected: number): Promise<Head> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   let done = false;
   while (length < want) {
-    const next = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      reader.cancel().catch(() => {});
+      throw new BodyLengthError(expected, length);
+    }
     if (next.done) {
       done = true;
       break;
     }
     chunks.push(next.value);
     length += next.value.byteLength;
+  }
+  if (done ? length !== expected : length > expected) {
+    reader.cancel().catch(() => {});
+    throw new BodyLengthError(expected, length);
   }
   const bytes = new Uint8Array(Math.min(length, want));
   let offset = 0;
@@ -86,7 +99,10 @@ export function replay(head: Head, length: number, hash: boolean): Replay {
         try {
           let chunk = pending.shift();
           if (!chunk && !ended) {
-            const next = await head.reader.read();
+            // A body that fails mid-way is a client that went away: the same 400 as a body that ends early.
+            const next = await head.reader.read().catch(() => {
+              throw new BodyLengthError(length, seen);
+            });
             if (next.done) ended = true;
             else chunk = next.value;
           }
@@ -119,4 +135,16 @@ export function replay(head: Head, length: number, hash: boolean): Replay {
       stop(reason ?? new Error("cancelled"));
     },
   };
+}
+
+/**
+ * Why a streamed write failed: the body's BodyLengthError when the client cut it short (R2 then fails too,
+ * and may report its own error first), otherwise the write's own error.
+ */
+export async function causeOfFailure(stream: Replay, error: unknown): Promise<unknown> {
+  if (error instanceof BodyLengthError) return error;
+  return stream.done.then(
+    () => error,
+    (reason: unknown) => (reason instanceof BodyLengthError ? reason : error),
+  );
 }

@@ -81,20 +81,15 @@ export async function serveContent(
       headers: { "Content-Range": `bytes */${head.size}` },
     });
   }
-  if (request.method === "HEAD") {
-    headers.set("Content-Length", String(range ? range.end - range.start + 1 : head.size));
-    return new Response(null, { status: 200, headers });
-  }
+  // HEAD answers exactly what GET would (RFC 9110 §9.3.2): the same status and headers, without the body.
+  if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${head.size}`);
+  headers.set("Content-Length", String(range ? range.end - range.start + 1 : head.size));
+  const status = range ? 206 : 200;
+  if (request.method === "HEAD") return new Response(null, { status, headers });
   const object = await bucket.get(
     record.objectKey,
     range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : undefined,
   );
   if (!object) throw fileErrors.notFound();
-  if (range) {
-    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${head.size}`);
-    headers.set("Content-Length", String(range.end - range.start + 1));
-    return new Response(object.body, { status: 206, headers });
-  }
-  headers.set("Content-Length", String(head.size));
-  return new Response(object.body, { status: 200, headers });
+  return new Response(object.body, { status, headers });
 }

@@ -1,13 +1,13 @@
 // Client-driven multipart uploads: create, one request per part (resumable), complete, abort.
 import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "@outpost/edge-kit/content";
 import { randomId } from "@outpost/edge-kit/crypto";
-import { BodyLengthError, readHead, replay } from "./byte-stream";
+import { BodyLengthError, causeOfFailure, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";
 import { fileEvent, publishEvents } from "./file-outbox";
 import type { FileRecord } from "./file-record";
 import { FileRepository } from "./file-repository";
-import { assertQuota, countInStats, discard, newObjectKey, type UploadContext } from "./file-upload";
+import { assertQuota, clientError, countInStats, discard, newObjectKey, type UploadContext } from "./file-upload";
 import { getFilesConfig } from "./files.config";
 import { DEFAULT_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, type MultipartCreate } from "./files.schema";
 
@@ -113,11 +113,17 @@ export async function uploadPart(
 
   const repository = new FileRepository(ctx.env.DB);
   const now = () => (ctx.now ?? (() => new Date()))().toISOString();
-  const head = await readHead(input.body, input.partNumber === 1 ? SNIFF_BYTES : 0);
+  const head = await readHead(input.body, input.partNumber === 1 ? SNIFF_BYTES : 0, expected).catch(
+    (error: unknown) => {
+      throw clientError(error);
+    },
+  );
   if (input.partNumber === 1) {
     const decision = resolveUploadType(record.contentType, head.bytes);
     if (!decision.ok) {
-      await head.reader.cancel().catch(() => {});
+      // Let go of the rest rather than cancel it: in development drainUnreadBodies (src/http) reads it to its end,
+      // which keeps the dev server's keep-alive connection usable (a cancelled body broke the next request).
+      head.reader.releaseLock();
       await abortMultipart(ctx, id).catch(() => {});
       throw fileErrors.type(
         decision.reason === "empty" ? "unsupported" : decision.reason,
@@ -136,8 +142,9 @@ export async function uploadPart(
     etag = part.etag;
   } catch (error) {
     stream.cancel(error);
-    if (error instanceof BodyLengthError) throw fileErrors.lengthMismatch(error.expected, error.received);
-    throw fileErrors.storage(error);
+    // R2 keeps no part from a failed uploadPart, and D1 records none: the client simply sends it again.
+    const cause = await causeOfFailure(stream, error);
+    throw cause instanceof BodyLengthError ? clientError(cause) : fileErrors.storage(cause);
   }
   try {
     await repository.recordPart(id, { partNumber: input.partNumber, etag, size: expected }, now());
@@ -158,13 +165,33 @@ export async function describeUpload(ctx: UploadContext, id: string) {
   return { record, ...plan, parts: parts.map(({ partNumber, size }) => ({ partNumber, size })) };
 }
 
+/** States of a multipart file whose complete succeeded (its bytes are in R2). */
+const COMPLETED = new Set<FileRecord["status"]>(["stored", "analysing", "ready", "failed", "skipped"]);
+
+/** The row as a concurrent complete left it, if that one already marked it completed. */
+async function alreadyCompleted(ctx: UploadContext, record: FileRecord): Promise<FileRecord | null> {
+  const row = await new FileRepository(ctx.env.DB).find(record.id).catch(() => null);
+  return row && row.ownerId === ctx.ownerId && COMPLETED.has(row.status) ? row : null;
+}
+
 /**
  * `POST /api/files/uploads/:id/complete`: every part must be recorded. If R2 already completed it (a retry
  * after a lost response, or after D1 failed), the object is there and only the D1 step is repeated.
  */
 export async function completeMultipart(ctx: UploadContext, id: string): Promise<FileRecord> {
-  const record = await openUpload(ctx, id);
   const repository = new FileRepository(ctx.env.DB);
+  const current = await repository.find(id);
+  if (
+    !current ||
+    current.ownerId !== ctx.ownerId ||
+    current.uploadMode !== "multipart" ||
+    current.status === "deleting"
+  ) {
+    throw fileErrors.notFound();
+  }
+  // A repeated complete (its first response was lost) answers with the file, as the first one did.
+  if (COMPLETED.has(current.status)) return current;
+  const record = await openUpload(ctx, id);
   const plan = planOf(record);
   const parts = await repository.parts(id);
   const have = new Set(parts.map((part) => part.partNumber));
@@ -181,7 +208,11 @@ export async function completeMultipart(ctx: UploadContext, id: string): Promise
         throw new Error(`completed object has ${object.size} bytes, expected ${record.size}`);
     }
   } catch (error) {
-    throw fileErrors.storage(error);
+    // A concurrent complete may have finished R2's upload first (then R2 refuses ours), and maybe D1's row.
+    const done = await alreadyCompleted(ctx, record);
+    if (done) return done;
+    const object = await ctx.env.FILES.head(record.objectKey).catch(() => null);
+    if (object?.size !== record.size) throw fileErrors.storage(error);
   }
 
   const now = (ctx.now ?? (() => new Date()))().toISOString();
@@ -196,7 +227,12 @@ export async function completeMultipart(ctx: UploadContext, id: string): Promise
   } catch (error) {
     throw fileErrors.storage(error);
   }
-  if (!stored) throw fileErrors.notUploading();
+  if (!stored) {
+    // A concurrent complete won the conditional update: the same file, already announced and counted.
+    const winner = await alreadyCompleted(ctx, record);
+    if (winner) return winner;
+    throw fileErrors.notUploading();
+  }
   await forgetFile(ctx.env, id).catch(() => {});
   await publishEvents(ctx.env, [fileEvent("file.stored", record)], ctx.logger);
   countInStats(ctx, record, record.size);

@@ -2,7 +2,7 @@
 import { resolveUploadType, SNIFF_BYTES, sanitizeFileName } from "@outpost/edge-kit/content";
 import type { Logger } from "@outpost/edge-kit/context";
 import { randomId } from "@outpost/edge-kit/crypto";
-import { BodyLengthError, readHead, replay } from "./byte-stream";
+import { BodyLengthError, causeOfFailure, readHead, replay } from "./byte-stream";
 import { forgetFile } from "./file-cache";
 import { fileErrors } from "./file-errors";
 import { fileEvent, publishEvents } from "./file-outbox";
@@ -65,10 +65,14 @@ export async function uploadSingle(ctx: UploadContext, input: SingleUpload): Pro
   if (length === 0 || !input.body) throw fileErrors.empty();
   await assertQuota(ctx, length);
 
-  const head = await readHead(input.body, SNIFF_BYTES);
+  const head = await readHead(input.body, SNIFF_BYTES, length).catch((error: unknown) => {
+    throw clientError(error);
+  });
   const decision = resolveUploadType(input.declaredType, head.bytes);
   if (!decision.ok) {
-    await head.reader.cancel().catch(() => {});
+    // Let go of the rest rather than cancel it: in development drainUnreadBodies (src/http) reads it to its end,
+    // which keeps the dev server's keep-alive connection usable (a cancelled body broke the next request).
+    head.reader.releaseLock();
     if (decision.reason === "empty") throw fileErrors.empty();
     throw fileErrors.type(decision.reason, decision.detected, input.declaredType);
   }
@@ -100,9 +104,9 @@ export async function uploadSingle(ctx: UploadContext, input: SingleUpload): Pro
     sha256 = result.sha256;
   } catch (error) {
     stream.cancel(error);
+    const cause = await causeOfFailure(stream, error);
     await discard(ctx, record, "upload failed");
-    if (error instanceof BodyLengthError) throw fileErrors.lengthMismatch(error.expected, error.received);
-    throw fileErrors.storage(error);
+    throw cause instanceof BodyLengthError ? clientError(cause) : fileErrors.storage(cause);
   }
 
   let stored: boolean;
@@ -125,6 +129,11 @@ export async function uploadSingle(ctx: UploadContext, input: SingleUpload): Pro
   const saved = await repository.find(record.id);
   if (!saved) throw fileErrors.notFound();
   return saved;
+}
+
+/** A body cut short (or too long) is the client's 400 `body-length-mismatch`; any other error is returned as is. */
+export function clientError(error: unknown): unknown {
+  return error instanceof BodyLengthError ? fileErrors.lengthMismatch(error.expected, error.received) : error;
 }
 
 /** Best-effort compensation: object first, then row. Whatever fails here, the sweeper finishes. */

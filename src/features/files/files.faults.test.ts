@@ -5,11 +5,13 @@ import {
   allObjectKeys,
   allRowKeys,
   bytesOf,
+  cutBody,
   failing,
   fetchWith,
   fileRow,
   outboxRows,
   recordingQueue,
+  sendStream,
   TEXT,
   uploadOk,
 } from "../../../test/files-helpers";
@@ -136,24 +138,31 @@ describe("faults during an upload", () => {
     expect(await (await client.fetch("/api/users/me/stats")).json()).toMatchObject({ files: 1, bytes: 10, uploads: 1 });
   });
 
-  it("a body shorter than its Content-Length: 400, nothing kept", async () => {
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(bytesOf("only a little"));
-        controller.close();
-      },
-    });
-    const res = await fetchWith({}, alice, "/api/files?name=short.txt", {
-      method: "POST",
-      headers: { "Content-Type": "text/plain", "Content-Length": "5000" },
-      body: stream,
-      // @ts-expect-error: workerd needs duplex for a streamed request body
-      duplex: "half",
-    });
-    expect([400, 503]).toContain(res.status);
-    expect(await rowsNamed("short.txt")).toEqual([]);
-    await expectConsistent();
-  });
+  it.each([
+    ["ends", 2_000, "close"],
+    ["ends", 12_000, "close"],
+    ["fails", 2_000, "error"],
+    ["fails", 12_000, "error"],
+  ] as const)(
+    "a body that %s after %d of its 20 000 bytes: 400 body-length-mismatch, nothing kept",
+    async (_, cutAt, how) => {
+      const name = `cut-${how}-${cutAt}.txt`;
+      const objectsBefore = (await allObjectKeys()).length;
+      const bytes = bytesOf("z".repeat(20_000));
+      const res = await sendStream(alice, "POST", `/api/files?name=${name}`, cutBody(bytes, cutAt, how), 20_000, {
+        "Content-Type": "text/plain",
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+      expect(await res.json()).toMatchObject({
+        code: "body-length-mismatch",
+        detail: `Expected 20000 bytes, received ${cutAt}`,
+      });
+      expect(await rowsNamed(name)).toEqual([]);
+      expect((await allObjectKeys()).length).toBe(objectsBefore);
+      await expectConsistent();
+    },
+  );
 });
 
 describe("the sweeper", () => {

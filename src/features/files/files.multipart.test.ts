@@ -1,16 +1,29 @@
 // Multipart uploads through the Worker's fetch: parts in any order, resume after a dropped part, complete, abort.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { failing, fetchWith, fileRow, sha256Hex } from "../../../test/files-helpers";
-import { type Client, registerUser } from "../../../test/helpers";
+import {
+  cutBody,
+  failing,
+  fetchWith,
+  fileRow,
+  overlappingCompletes,
+  recordingQueue,
+  sendStream,
+  sha256Hex,
+} from "../../../test/files-helpers";
+import { type Client, login, registerUser } from "../../../test/helpers";
 import { MIN_PART_BYTES } from "./files.schema";
 
 let alice: Client;
 let bob: Client;
+/** Alice again, with a bearer token: no CSRF rule stands between her and the route's own validation. */
+let aliceBearer: Client;
 
 beforeAll(async () => {
   await registerUser("admin");
-  alice = (await registerUser("alice")).client;
+  const registered = await registerUser("alice");
+  alice = registered.client;
+  aliceBearer = (await login(registered.email, registered.password, "bearer")).client;
   bob = (await registerUser("bob")).client;
 });
 
@@ -148,4 +161,110 @@ describe("multipart uploads", () => {
     expect(retried.status).toBe(200);
     expect((await retried.json<{ status: string }>()).status).toBe("stored");
   });
+
+  it("answers a repeated complete with 200 and the same file (the README's lost-response promise)", async () => {
+    const small = 1_000;
+    const upload = await (await create(alice, small)).json<{ file: { id: string } }>();
+    expect((await putPart(alice, upload.file.id, 1, content(small))).status).toBe(200);
+    const first = await alice.fetch(`/api/files/uploads/${upload.file.id}/complete`, { method: "POST" });
+    expect(first.status).toBe(200);
+    const stored = await first.json<{ id: string; size: number; status: string; createdAt: string }>();
+    const again = await alice.fetch(`/api/files/uploads/${upload.file.id}/complete`, { method: "POST" });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({
+      id: stored.id,
+      size: small,
+      status: "stored",
+      createdAt: stored.createdAt,
+      uploadMode: "multipart",
+    });
+    // Still nobody else's: a repeated complete by another user is the same 404 as ever.
+    expect((await bob.fetch(`/api/files/uploads/${upload.file.id}/complete`, { method: "POST" })).status).toBe(404);
+  });
+
+  it("answers two concurrent completes with one 200 and a 200 or 409, never a 5xx, and stores one file", async () => {
+    const small = 1_000;
+    const { client } = await registerUser("racer");
+    const upload = await (await create(client, small)).json<{ file: { id: string } }>();
+    expect((await putPart(client, upload.file.id, 1, content(small))).status).toBe(200);
+    const path = `/api/files/uploads/${upload.file.id}/complete`;
+    // Both requests reach R2's complete before either finishes it, as two racing clients can.
+    const overrides = { FILES: overlappingCompletes(env.FILES), FILE_EVENTS: recordingQueue() };
+    const answers = await Promise.all([
+      fetchWith(overrides, client, path, { method: "POST" }),
+      fetchWith(overrides, client, path, { method: "POST" }),
+    ]);
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([200, 409]).toContain(statuses[1]);
+    for (const res of answers) if (res.status === 200) expect(await res.json()).toMatchObject({ id: upload.file.id });
+    expect((await fileRow(upload.file.id))?.status).toBe("stored");
+    // One file, announced once and counted once.
+    expect(overrides.FILE_EVENTS.sent).toEqual([
+      expect.objectContaining({ type: "file.stored", fileId: upload.file.id }),
+    ]);
+    const download = await client.fetch(`/api/files/${upload.file.id}/content`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(content(small));
+    const stats = await (await client.fetch("/api/users/me/stats")).json<{ files: number; bytes: number }>();
+    expect(stats).toMatchObject({ files: 1, bytes: small });
+  });
+
+  it.each(["0x3", "3.0", "+3", "03", "%203", "3%20", "1e1", "-1", "0", "10001", "99999999999999999999", "3abc"])(
+    "refuses the part number %j with 400 problem+json, storing nothing",
+    async (n) => {
+      const upload = await (await create(alice, size, { partSize: MIN_PART_BYTES })).json<{ file: { id: string } }>();
+      expect((await putPart(alice, upload.file.id, 3, part(3))).status).toBe(200);
+      for (const client of [alice, aliceBearer]) {
+        const res = await client.fetch(`/api/files/uploads/${upload.file.id}/parts/${n}`, {
+          method: "PUT",
+          headers: { "Content-Type": "application/octet-stream", "Content-Length": "1000" },
+          body: part(3),
+        });
+        const as = client === alice ? "cookie" : "bearer";
+        expect(res.status, as).toBe(400);
+        expect(res.headers.get("Content-Type"), as).toContain("application/problem+json");
+      }
+      const state = await (await alice.fetch(`/api/files/uploads/${upload.file.id}`)).json<{
+        parts: { partNumber: number }[];
+      }>();
+      expect(state.parts.map((p) => p.partNumber)).toEqual([3]);
+    },
+  );
+
+  it.each(["close", "error"] as const)(
+    "answers a part cut short by the client (%s) with 400 body-length-mismatch and records nothing",
+    async (how) => {
+      const upload = await (await create(alice, size, { partSize: MIN_PART_BYTES })).json<{ file: { id: string } }>();
+      const id = upload.file.id;
+      // Part 1 is cut inside the 4 KiB the type is sniffed from; part 2 well after it.
+      for (const [n, cutAt] of [
+        [1, 2_000],
+        [2, MIN_PART_BYTES - 10_000],
+      ] as const) {
+        const res = await sendStream(
+          alice,
+          "PUT",
+          `/api/files/uploads/${id}/parts/${n}`,
+          cutBody(part(n), cutAt, how),
+          part(n).byteLength,
+        );
+        expect(res.status, `part ${n}`).toBe(400);
+        expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+        expect((await res.json<{ code: string }>()).code).toBe("body-length-mismatch");
+      }
+      const state = await (await alice.fetch(`/api/files/uploads/${id}`)).json<{
+        parts: unknown[];
+        file: { status: string };
+      }>();
+      expect(state).toMatchObject({ parts: [], file: { status: "uploading" } });
+      expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM file_parts WHERE file_id = ?").bind(id).first("n")).toBe(
+        0,
+      );
+      // Nothing half-written stays in R2's upload: the parts sent again complete to exactly the original bytes.
+      for (const n of [1, 2, 3]) expect((await putPart(alice, id, n, part(n))).status).toBe(200);
+      expect((await alice.fetch(`/api/files/uploads/${id}/complete`, { method: "POST" })).status).toBe(200);
+      const downloaded = new Uint8Array(await (await alice.fetch(`/api/files/${id}/content`)).arrayBuffer());
+      expect(await sha256Hex(downloaded)).toBe(await sha256Hex(bytes));
+    },
+  );
 });

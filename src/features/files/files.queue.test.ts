@@ -1,9 +1,18 @@
 // The file-events consumer and its dead letters: analysis, idempotency under redelivery, poison, provider faults.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bytesOf, fetchWith, fileRow, PNG_1X1, recordingQueue, TEXT } from "../../../test/files-helpers";
+import {
+  bytesOf,
+  everythingFiles,
+  fetchWith,
+  fileRow,
+  PNG_1X1,
+  recordingQueue,
+  TEXT,
+} from "../../../test/files-helpers";
 import { type Client, registerUser } from "../../../test/helpers";
 import { handleQueue } from "../../queue";
+import { FileRepository } from "./file-repository";
 import type { FileEvent } from "./files.schema";
 
 let admin: Client;
@@ -179,20 +188,58 @@ describe("file.stored with Workers AI (test double)", () => {
 });
 
 describe("poison and stale messages", () => {
-  it("acks a malformed body once, without retrying it", async () => {
+  it("acks a malformed body once, without retrying it, changing nothing", async () => {
+    const owner = "b".repeat(32);
+    const before = await everythingFiles(owner);
     const result = await deliver([
       { body: { type: "file.stored", fileId: "not-an-id" } },
-      { body: { type: "file.stored", fileId: "a".repeat(32), ownerId: "b".repeat(32), size: -1 } },
+      { body: { type: "file.stored", fileId: "a".repeat(32), ownerId: owner, size: -1 } },
     ]);
     expect(result.acked.size).toBe(2);
     expect(result.retried.size).toBe(0);
+    expect(await everythingFiles(owner)).toEqual(before);
   });
 
-  it("acks an event for a file that no longer exists, changing nothing", async () => {
-    const result = await deliver([
-      { body: { type: "file.stored", fileId: "c".repeat(32), ownerId: "d".repeat(32), size: 5 } },
-    ]);
+  it("acks an event for a file that no longer exists, changing nothing (no row, no object, no count)", async () => {
+    const owner = "d".repeat(32);
+    const before = await everythingFiles(owner);
+    const ai = aiDouble();
+    const result = await deliver([{ body: { type: "file.stored", fileId: "c".repeat(32), ownerId: owner, size: 5 } }], {
+      AI_PROVIDER: "workers-ai",
+      AI: ai.binding,
+    });
     expect(result.acked.size).toBe(1);
+    expect(result.retried.size).toBe(0);
+    expect(ai.calls).toEqual([]);
+    expect(await everythingFiles(owner)).toEqual(before);
+  });
+
+  it("acks a redelivery for a file already analysed, changing nothing (row, object, analysis, count)", async () => {
+    const { id, event } = await uploadQuietly(alice, bytesOf(TEXT), "done.txt", "text/plain");
+    await deliver([{ body: event }]);
+    expect((await fileRow(id))?.status).toBe("ready");
+    const before = await everythingFiles(event.ownerId);
+    const ai = aiDouble();
+    const result = await deliver([{ body: event }, { body: event, attempts: 3 }], {
+      AI_PROVIDER: "workers-ai",
+      AI: ai.binding,
+    });
+    expect(result.acked.size).toBe(2);
+    expect(ai.calls).toEqual([]);
+    expect(await everythingFiles(event.ownerId)).toEqual(before);
+  });
+
+  it("acks an event for a file being deleted, changing nothing (it is not analysed or counted)", async () => {
+    const { id, event } = await uploadQuietly(alice, bytesOf(TEXT), "going.txt", "text/plain");
+    const record = await new FileRepository(env.DB).find(id);
+    if (!record) throw new Error("file missing");
+    await new FileRepository(env.DB).markDeleting(record, new Date().toISOString());
+    const before = await everythingFiles(event.ownerId);
+    const ai = aiDouble();
+    const result = await deliver([{ body: event }], { AI_PROVIDER: "workers-ai", AI: ai.binding });
+    expect(result.acked.size).toBe(1);
+    expect(ai.calls).toEqual([]);
+    expect(await everythingFiles(event.ownerId)).toEqual(before);
   });
 
   it("fails a file whose object vanished (no wasted retries)", async () => {

@@ -1,5 +1,6 @@
 // The files API: every request and response shape, shared by the routes, the queue consumer and the UI.
 import { z } from "@hono/zod-openapi";
+import { text } from "@outpost/edge-kit/text";
 
 export const MIB = 1024 * 1024;
 /** R2's floor for every multipart part but the last. */
@@ -80,8 +81,23 @@ export const FileListSchema = z
   .object({ files: z.array(FileSchema), nextCursor: z.string().nullable() })
   .openapi("FileList");
 
+/**
+ * A whole number in a path or query string: plain decimal digits, no sign, leading zero, exponent, fraction,
+ * hex prefix or whitespace (`z.coerce` would read `0x3`, `3.0`, `+3`, `03`, ` 3` and `1e1` as numbers).
+ */
+function decimalParam(min: number, max: number) {
+  const digits = String(max).length;
+  return z
+    .string()
+    .regex(new RegExp(`^(?:0|[1-9][0-9]{0,${digits - 1}})$`), `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
 export const FileListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(FILE_PAGE_MAX).optional(),
+  limit: decimalParam(1, FILE_PAGE_MAX)
+    .optional()
+    .openapi({ param: { name: "limit", in: "query" }, type: "integer" }),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,200}$/)
@@ -89,12 +105,12 @@ export const FileListQuerySchema = z.object({
 });
 
 export const UploadQuerySchema = z.object({
-  name: z.string().min(1).max(MAX_NAME_INPUT).openapi({ example: "holiday.jpg" }),
+  name: text().min(1).max(MAX_NAME_INPUT).openapi({ example: "holiday.jpg" }),
 });
 
 export const MultipartCreateSchema = z
   .strictObject({
-    name: z.string().min(1).max(MAX_NAME_INPUT),
+    name: text().min(1).max(MAX_NAME_INPUT),
     size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     contentType: z
       .string()
@@ -119,12 +135,11 @@ export const MultipartUploadSchema = z
   .openapi("MultipartUpload");
 export type MultipartUploadView = z.infer<typeof MultipartUploadSchema>;
 
-export const PartNumberSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PARTS)
-  .openapi({ param: { name: "n", in: "path" }, example: 1 });
+export const PartNumberSchema = decimalParam(1, MAX_PARTS).openapi({
+  param: { name: "n", in: "path" },
+  type: "integer",
+  example: 1,
+});
 
 export const ShareLinkCreateSchema = z
   .strictObject({

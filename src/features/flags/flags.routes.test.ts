@@ -47,6 +47,33 @@ describe("flag writes", () => {
     expect(await env.CONFIG.get("flag:invalid")).toBeNull();
   });
 
+  it("take a body sent without Content-Length (streamed), and still refuse one over 8 KiB with 413", async () => {
+    const streamed = (json: unknown) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(json));
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+      return admin.fetch("/api/features/streamed", {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body,
+      });
+    };
+    const small = await streamed({ enabled: true, rolloutPercentage: 5 });
+    expect(small.status).toBe(200);
+    const big = {
+      enabled: true,
+      rolloutPercentage: 5,
+      allowList: Array.from({ length: 300 }, (_, i) => `u-${i}-${"z".repeat(40)}`),
+    };
+    const refused = await streamed(big);
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject({ code: "payload-too-large" });
+  });
+
   it("are stored for admins and deleted again", async () => {
     const res = await put(admin, "beta-ui", {
       enabled: true,

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError, errors } from "@outpost/edge-kit/errors";
 import { type Flag, MAX_FLAG_BYTES } from "@outpost/edge-kit/flags";
-import { bodyLimit } from "hono/body-limit";
+import type { MiddlewareHandler } from "hono";
 import { appCache } from "../../http/app-cache";
 import type { AppEnv } from "../../http/app-env";
 import { createRouter } from "../../http/create-router";
@@ -38,12 +38,42 @@ async function provisionalSalt(name: string): Promise<string> {
 
 const EvaluatedSchema = z.record(z.string(), z.boolean());
 
-const flagBodyLimit = bodyLimit({
-  maxSize: MAX_FLAG_BYTES,
-  onError: () => {
-    throw errors.payloadTooLarge(MAX_FLAG_BYTES);
-  },
-});
+/**
+ * An admin's read or write of the store itself: KV failing is an outage, answered 503 `flags-unavailable`
+ * with Retry-After (the cause logged by the error handler), not a 500. Evaluation never gets here: it falls
+ * back to the flags' defaults instead.
+ */
+async function storeWrite<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    throw new AppError(503, "flags-unavailable", "Feature flags are unavailable", {
+      detail: "The flag store cannot be reached; try again shortly",
+      headers: { "Retry-After": "5" },
+      cause: error,
+    });
+  }
+}
+
+/** Thrown out of the evaluation cache's loader so the defaults are answered but never cached. */
+class FlagsUnavailable extends Error {
+  constructor(readonly defaults: Record<string, boolean>) {
+    super("flag store unavailable");
+  }
+}
+
+/**
+ * 413 for a flag body over 8 KiB. Measures the body through Hono's cached copy, which the app's body-size
+ * limit (64 KiB) already bounds: hono/body-limit would read `raw.body` again for a body sent without
+ * Content-Length, and that stream was already read by the well-formed-text check (a TypeError, so a 500).
+ */
+const flagBodyLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const declared = Number(c.req.header("Content-Length"));
+  const tooLarge =
+    declared > MAX_FLAG_BYTES || (c.req.raw.body !== null && (await c.req.arrayBuffer()).byteLength > MAX_FLAG_BYTES);
+  if (tooLarge) throw errors.payloadTooLarge(MAX_FLAG_BYTES);
+  await next();
+};
 
 export function createFlagRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
@@ -60,16 +90,34 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
       const principal = c.get("principal");
       const store = flagStore(c.env);
       const user = principal ? { id: principal.userId } : null;
+      // KV CONFIG unreadable: the flags' defaults, not a 5xx, and not cached (they would outlive the outage).
       const evaluated =
-        (await appCache(c, "flags").getOrSet(
-          `eval:${user?.id ?? "anonymous"}`,
-          () => store.evaluateAll(user),
-          EvaluatedSchema,
-        )) ?? {};
+        (await appCache(c, "flags")
+          .getOrSet(
+            `eval:${user?.id ?? "anonymous"}`,
+            async () => {
+              const result = await store.evaluateAllWithStatus(user);
+              if (result.unavailable) throw new FlagsUnavailable(result.flags);
+              return result.flags;
+            },
+            EvaluatedSchema,
+          )
+          .catch((error: unknown) => {
+            if (error instanceof FlagsUnavailable) return error;
+            throw error;
+          })) ?? {};
       c.header("Cache-Control", "private, no-store");
+      if (evaluated instanceof FlagsUnavailable) {
+        c.get("logger").warn("flags unavailable: answered with defaults", { route: "features" });
+        return c.json({ evaluated: evaluated.defaults, unavailable: true as const }, 200);
+      }
       if (principal?.role === "admin" && (await currentAccount(c)).role === "admin") {
-        const { flags, corrupt } = await store.listAll();
-        return c.json({ evaluated, definitions: flags.map(view), corrupt }, 200);
+        const listing = await store.listAll().catch((error: unknown) => {
+          c.get("logger").warn("flags unavailable: definitions left out", { error });
+          return null;
+        });
+        if (!listing) return c.json({ evaluated, unavailable: true as const }, 200);
+        return c.json({ evaluated, definitions: listing.flags.map(view), corrupt: listing.corrupt }, 200);
       }
       return c.json({ evaluated }, 200);
     },
@@ -88,7 +136,9 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
       const { name } = c.req.valid("param");
       const principal = c.get("principal");
       const result = await flagStore(c.env).evaluate(name, principal ? { id: principal.userId } : null);
-      if (!result.exists) throw errors.notFound(`There is no flag named '${name}'`);
+      if (result.reason === "unavailable") {
+        c.get("logger").warn("flags unavailable: answered with the default", { flag: name });
+      } else if (!result.exists) throw errors.notFound(`There is no flag named '${name}'`);
       c.header("Cache-Control", "private, no-store");
       return c.json({ name, on: result.on, reason: result.reason }, 200);
     },
@@ -108,11 +158,14 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
       responses: {
         200: json(FlagViewSchema, "The stored flag"),
         413: problem("The flag is larger than 8 KiB"),
+        503: problem("The flag store cannot be reached; retry later"),
       },
     }),
     async (c) => {
       const { name } = c.req.valid("param");
-      const result = await flagStore(c.env).put(name, c.req.valid("json"), c.get("principal")?.userId ?? "");
+      const result = await storeWrite(
+        flagStore(c.env).put(name, c.req.valid("json"), c.get("principal")?.userId ?? ""),
+      );
       if (!result.ok) {
         if (result.reason === "too-large") throw errors.payloadTooLarge(MAX_FLAG_BYTES);
         throw new AppError(400, "invalid-request", "The request is not valid", {
@@ -142,11 +195,12 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
       responses: {
         200: json(FlagPreviewSchema, "How the users would split"),
         413: problem("The flag is larger than 8 KiB"),
+        503: problem("The flag store cannot be reached; retry later"),
       },
     }),
     async (c) => {
       const { name } = c.req.valid("param");
-      const stored = await flagStore(c.env).get(name);
+      const stored = await storeWrite(flagStore(c.env).get(name));
       // FlagStore.put keeps a saved flag's salt and makes one for a new (or corrupt) flag.
       const flag: Flag = {
         ...c.req.valid("json"),
@@ -170,11 +224,15 @@ export function createFlagRoutes(): OpenAPIHono<AppEnv> {
       tags: ["features", "admin"],
       summary: "Delete a flag (admin)",
       request: { params: z.object({ name: FlagNameParamSchema }) },
-      responses: { 204: { description: "Deleted" }, 404: problem("No such flag") },
+      responses: {
+        204: { description: "Deleted" },
+        404: problem("No such flag"),
+        503: problem("The flag store cannot be reached; retry later"),
+      },
     }),
     async (c) => {
       const { name } = c.req.valid("param");
-      if (!(await flagStore(c.env).delete(name))) throw errors.notFound(`There is no flag named '${name}'`);
+      if (!(await storeWrite(flagStore(c.env).delete(name)))) throw errors.notFound(`There is no flag named '${name}'`);
       await appCache(c, "flags").invalidateAll();
       c.get("logger").info("flag deleted", { flag: name, by: c.get("principal")?.userId });
       return c.body(null, 204);

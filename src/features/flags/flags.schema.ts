@@ -22,14 +22,31 @@ export const FeaturesResponseSchema = z
       .array(z.string())
       .optional()
       .openapi({ description: "Admins only: flags whose stored value is invalid" }),
+    unavailable: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "Present when the flag store could not be read: `evaluated` holds the defaults" }),
   })
   .openapi("Features");
+
+/** Why a flag is on or off for a caller, as `evaluateFlag` decides it. */
+const DECIDED_REASONS = [
+  "kill-switch",
+  "disabled",
+  "allow-list",
+  "rollout",
+  "outside-rollout",
+  "anonymous",
+  "invalid",
+] as const;
 
 export const FlagEvaluationSchema = z
   .object({
     name: z.string(),
     on: z.boolean(),
-    reason: z.enum(["kill-switch", "disabled", "allow-list", "rollout", "outside-rollout", "anonymous", "invalid"]),
+    reason: z.enum([...DECIDED_REASONS, "unavailable"]).openapi({
+      description: "`unavailable`: the flag store could not be read, so the flag's default applies",
+    }),
   })
   .openapi("FlagEvaluation");
 
@@ -38,7 +55,7 @@ export const FlagPreviewUserSchema = z
     id: z.string(),
     email: z.string(),
     displayName: z.string(),
-    reason: FlagEvaluationSchema.shape.reason,
+    reason: z.enum(DECIDED_REASONS),
   })
   .openapi("FlagPreviewUser");
 

@@ -4,7 +4,7 @@ import { defineConfig } from "@outpost/edge-kit/config";
 import { isValidPolicy, MAX_GRID, MAX_LIMIT, MAX_PERIOD_MS, type RatePolicy } from "@outpost/edge-kit/pacing";
 import { z } from "zod";
 
-const POLICY_NAMES = ["api", "auth", "login-account", "assistant"] as const;
+const POLICY_NAMES = ["api", "auth", "login-client", "login-account", "assistant"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 type RatePolicies = Readonly<Record<PolicyName, RatePolicy>>;
 
@@ -14,10 +14,32 @@ export const DEFAULT_POLICIES: RatePolicies = {
   api: { limit: 600, periodMs: 60_000 },
   /** Register, login and other account routes, per client IP. */
   auth: { limit: 30, periodMs: 60_000 },
-  /** Login attempts per normalised email, whatever the source, checked before any password hashing. */
-  "login-account": { limit: 10, periodMs: 15 * 60_000 },
+  /**
+   * Failed sign-ins per (normalised email, client IP): a guesser is stopped after 10 in 15 minutes without
+   * touching anyone else's attempts at that account. Successful sign-ins never count.
+   */
+  "login-client": { limit: 10, periodMs: 15 * 60_000 },
+  /**
+   * Failed sign-ins per normalised email from all clients together: a ceiling ten times higher, against
+   * guessing spread over many addresses. Only this one can lock the owner out, and only after 100
+   * failures in 15 minutes. Successful sign-ins never count.
+   */
+  "login-account": { limit: 100, periodMs: 15 * 60_000 },
   /** Assistant questions per user: each one may run several tools and a model. */
   assistant: { limit: 20, periodMs: 60_000 },
+};
+
+/**
+ * What a policy does when its RateLimiter object cannot be called (overloaded, reset, unreachable): "open"
+ * admits the request unmetered (logged, counted); "closed" answers 503 with Retry-After. General API traffic
+ * stays up; sign-in (password guessing) and the assistant (model costs) must never run unlimited.
+ */
+export const FAILURE_POLICIES: Readonly<Record<PolicyName, "open" | "closed">> = {
+  api: "open",
+  auth: "closed",
+  "login-client": "closed",
+  "login-account": "closed",
+  assistant: "closed",
 };
 
 const PolicySchema = z
@@ -38,6 +60,7 @@ const PolicySchema = z
 const OverridesSchema = z.strictObject({
   api: PolicySchema.optional(),
   auth: PolicySchema.optional(),
+  "login-client": PolicySchema.optional(),
   "login-account": PolicySchema.optional(),
   assistant: PolicySchema.optional(),
 } satisfies Record<PolicyName, unknown>);

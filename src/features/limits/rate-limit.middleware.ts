@@ -47,7 +47,8 @@ export function rateLimit(options: PolicyName | RateLimitOptions): MiddlewareHan
     await next();
     // A 101 carries the WebSocket: re-wrapping it to add headers would drop the socket. A stricter limit
     // further in (e.g. login per account) may have answered already: its headers are the ones that matter.
-    if (c.res.status === 101 || c.res.headers.has("RateLimit-Limit")) return;
+    // An unmetered answer (the limiter was unreachable and the policy fails open) has no figures to report.
+    if (c.res.status === 101 || c.res.headers.has("RateLimit-Limit") || result.unmetered) return;
     for (const [name, value] of Object.entries(rateLimitHeaders(result))) c.header(name, value);
   };
 }

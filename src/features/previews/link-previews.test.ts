@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { linkPreview, linksIn } from "./link-previews";
+import { linkPreview } from "./link-previews";
 
 /** A KV namespace that records each write's TTL. */
 function recordingKv() {
@@ -62,10 +62,18 @@ describe("linkPreview", () => {
   });
 });
 
-describe("linksIn", () => {
-  it("finds http(s) links without trailing punctuation, at most three, no duplicates", () => {
-    expect(
-      linksIn("See https://example.com/a, and (https://example.org/b). Also ftp://x.y and https://example.com/a!"),
-    ).toEqual(["https://example.com/a", "https://example.org/b"]);
+describe("linkPreview with a service answer that does not hold", () => {
+  it.each([
+    ["a page URL that does not parse", { url: "http://[", image: null }],
+    ["an image that is not http(s)", { url: "https://example.com/p", image: "javascript:alert(1)" }],
+    ["an image URL that does not parse", { url: "https://example.com/p", image: "http://a%zz.example/x.png" }],
+  ])("gives no preview for %s", async (_what, urls) => {
+    const unfurl = unfurlDouble({
+      ok: true,
+      preview: { ...urls, title: "T", description: null, siteName: "example.com" },
+    });
+    const testEnv = { CACHE: env.CACHE, UNFURL: unfurl.binding } as unknown as Env;
+    expect(await linkPreview(testEnv, `https://example.com/odd-${urls.url.length}-${String(urls.image)}`)).toBeNull();
+    expect(unfurl.calls).toHaveLength(1);
   });
 });

@@ -9,12 +9,6 @@ import { LinkPreviewSchema } from "./previews.schema";
 
 export { LinkPreviewSchema, type LinkPreviewView } from "./previews.schema";
 
-/** http(s) links in a text, at most `max`, without trailing punctuation. */
-export function linksIn(text: string, max = 3): string[] {
-  const found = text.match(/\bhttps?:\/\/[^\s<>"']{1,2000}/gi) ?? [];
-  return [...new Set(found.map((url) => url.replace(/[.,;:!?)\]]+$/, "")))].slice(0, max);
-}
-
 export interface PreviewDeps {
   /** Runs the service call (e.g. through a lane and the subrequest budget). */
   call?: <T>(task: () => Promise<T>) => Promise<T>;
@@ -40,7 +34,10 @@ export async function linkPreview(env: Pick<Env, "CACHE" | "UNFURL">, url: strin
       // RPC results are typed as stubs; the service returns plain data.
       const result = (await call(() => env.UNFURL.preview(url) as unknown as Promise<PreviewResult>)) as PreviewResult;
       if (!result.ok) return null;
-      const { preview } = result;
+      // What the service answered is checked like any input: a preview whose URLs do not parse is no preview.
+      const parsed = LinkPreviewSchema.safeParse(result.preview);
+      if (!parsed.success) return null;
+      const preview = parsed.data;
       return preview.title || preview.description ? preview : null;
     },
     LinkPreviewSchema,

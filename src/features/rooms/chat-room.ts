@@ -1,27 +1,35 @@
 // ChatRoom Durable Object: one per room. WebSockets through the Hibernation API, messages stored before
-// they are broadcast, resume from the last id seen, per-connection rate limits, broadcasts coalesced when busy
-// (BroadcastQueue). The only timer is a flush pending for at most one broadcast slot, so an idle room can hibernate.
+// they are broadcast, resume from the last id seen, a message allowance per user, broadcasts coalesced when busy
+// (BroadcastQueue), and sockets closed when the session they were opened with ends (revokeSessions). The only
+// timer is a flush pending for at most one broadcast slot, so an idle room can hibernate.
 import { DurableObject } from "cloudflare:workers";
-import { decide } from "@outpost/edge-kit/pacing";
 import { linkPreview, linksIn } from "../previews";
 import { BroadcastQueue } from "./broadcast-queue";
+import { closeSockets } from "./close-sockets";
+import { MessageAllowance } from "./message-allowance";
 import { MessageStore } from "./message-store";
 import { readClientFrame } from "./read-client-frame";
 import { type Attachment, attachmentOf, broadcastFrame, rosterOf, sendFrame } from "./room-sockets";
-import { IDENTITY_HEADERS, JOINED_HEADERS, RoomTickets } from "./room-tickets";
+import {
+  IDENTITY_HEADERS,
+  isRevoked,
+  JOINED_HEADERS,
+  type RevokeScope,
+  RoomTickets,
+  type SessionRef,
+} from "./room-tickets";
 import { getRoomsConfig } from "./rooms.config";
 import {
   type ChatMessage,
   CLOSE_REMOVED_FROM_ROOM,
+  CLOSE_SESSION_ENDED,
   type HistoryPage,
-  MESSAGE_POLICY,
   type Member,
   RESUME_MAX,
   type RoomStats,
   type ServerFrame,
 } from "./rooms.schema";
 
-/** Per connection: a burst of 30 messages, then 5 a second. */
 const TYPING_EVERY_MS = 2_000;
 const WELCOME_HISTORY = 50;
 const MAX_INVALID_FRAMES = 20;
@@ -32,6 +40,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Stored messages waiting for their broadcast slot (`ROOM_SEND_BUDGET`); exposed so tests can set the budget. */
   broadcasts: BroadcastQueue;
   readonly #tickets: RoomTickets;
+  readonly #allowance: MessageAllowance;
   readonly #retention: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -39,6 +48,7 @@ export class ChatRoom extends DurableObject<Env> {
     const config = getRoomsConfig(env);
     this.store = new MessageStore(ctx.storage.sql);
     this.#tickets = new RoomTickets(ctx.storage.sql);
+    this.#allowance = new MessageAllowance((userId) => ctx.getWebSockets(userId));
     this.#retention = config.ROOM_RETENTION;
     this.broadcasts = new BroadcastQueue(
       { sockets: () => ctx.getWebSockets().length, broadcast: (frame, except) => this.#broadcast(frame, except) },
@@ -89,22 +99,16 @@ export class ChatRoom extends DurableObject<Env> {
     // Their unused tickets go too: a ticket is checked for membership only when it is issued.
     this.#tickets.revoke(userId);
     const sockets = this.ctx.getWebSockets(userId);
-    let member: Member | null = null;
-    for (const ws of sockets) {
-      const attachment = attachmentOf(ws);
-      if (attachment) {
-        member = attachment.member;
-        ws.serializeAttachment({ ...attachment, removed: true });
-      }
-      try {
-        ws.close(CLOSE_REMOVED_FROM_ROOM, "removed from the room");
-      } catch {
-        // already closing
-      }
-    }
+    const { closed, member } = closeSockets(
+      sockets,
+      () => true,
+      "removed",
+      CLOSE_REMOVED_FROM_ROOM,
+      "removed from the room",
+    );
     if (member) this.#broadcast({ type: "presence", event: "leave", member, roster: this.#roster() });
     this.announceMembership("removed", userId);
-    return sockets.length;
+    return closed;
   }
 
   /** Tells everyone connected that the member list changed (private rooms; the Worker calls it). */
@@ -112,10 +116,36 @@ export class ChatRoom extends DurableObject<Env> {
     this.#broadcast({ type: "membership", event, userId });
   }
 
+  /**
+   * A session ended (logout, revoked, signed out elsewhere, password changed, account disabled): closes the
+   * user's sockets opened with it (4401), marking them first so nothing they still send is read, voids its
+   * unused tickets, and remembers it so an upgrade already on its way is refused. `remaining`: the user's
+   * sockets and tickets left here (0: the Worker may forget this room for them).
+   */
+  async revokeSessions(scope: RevokeScope): Promise<{ closed: number; remaining: number }> {
+    const tickets = this.#tickets.revokeSessions(scope);
+    const sockets = this.ctx.getWebSockets(scope.userId);
+    const result = closeSockets(
+      sockets,
+      (attachment) => isRevoked(attachment, scope),
+      "revoked",
+      CLOSE_SESSION_ENDED,
+      "session ended: sign in again",
+    );
+    if (result.member && !this.#roster().some((m) => m.userId === scope.userId)) {
+      this.#broadcast({ type: "presence", event: "leave", member: result.member, roster: this.#roster() });
+    }
+    return { closed: result.closed, remaining: result.kept + tickets };
+  }
+
   /** A single-use ticket for browsers that cannot send credentials with the WebSocket handshake. */
-  async issueTicket(member: Member, room: string): Promise<{ ticket: string; expiresAt: number }> {
+  async issueTicket(
+    member: Member,
+    room: string,
+    session?: SessionRef,
+  ): Promise<{ ticket: string; expiresAt: number }> {
     this.#rememberName(room);
-    return this.#tickets.issue(member);
+    return this.#tickets.issue(member, session ?? { sessionId: "", epoch: 0 });
   }
 
   // ---- WebSocket upgrade (forwarded by the Worker) ----
@@ -126,8 +156,9 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const room = request.headers.get(IDENTITY_HEADERS.room) ?? "";
     this.#rememberName(room);
-    const member = await this.#tickets.identify(request);
-    if (!member) return new Response("invalid or used ticket", { status: 401 });
+    const admission = await this.#tickets.identify(request);
+    if (!admission) return new Response("invalid or used ticket, or an ended session", { status: 401 });
+    const { member, sessionId, epoch } = admission;
 
     // Whatever is stored goes out first, so the welcome's history and the live stream do not overlap.
     this.broadcasts.flush();
@@ -135,7 +166,15 @@ export class ChatRoom extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     const firstConnection = !this.#roster().some((m) => m.userId === member.userId);
     this.ctx.acceptWebSocket(server, [member.userId]);
-    const attachment: Attachment = { member, connectedAt: Date.now(), bucket: null, lastTypingAt: 0, invalidFrames: 0 };
+    const attachment: Attachment = {
+      member,
+      sessionId,
+      epoch,
+      connectedAt: Date.now(),
+      bucket: null,
+      lastTypingAt: 0,
+      invalidFrames: 0,
+    };
     server.serializeAttachment(attachment);
 
     const roster = this.#roster();
@@ -161,6 +200,8 @@ export class ChatRoom extends DurableObject<Env> {
       ws.close(1011, "lost connection state");
       return;
     }
+    // Closed by a removal or a revocation: whatever it sent before its close arrived is not read.
+    if (attachment.removed || attachment.revoked) return;
     const read = readClientFrame(data);
     if (read.kind === "too-large") return ws.close(1009, "frame too large");
     if (read.kind === "refused") return this.#reject(ws, attachment, read.code, read.reason);
@@ -188,7 +229,7 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- frames ----
 
   #onMessage(ws: WebSocket, attachment: Attachment, text: string, clientMessageId?: string): void {
-    const decision = decide(attachment.bucket, MESSAGE_POLICY, Date.now());
+    const decision = this.#allowance.take(attachment.member.userId, Date.now());
     if (!decision.allowed) {
       sendFrame(ws, {
         type: "error",
@@ -264,7 +305,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   #left(ws: WebSocket): void {
     const attachment = attachmentOf(ws);
-    if (!attachment || attachment.removed) return;
+    if (!attachment || attachment.removed || attachment.revoked) return;
     const roster = this.#roster(ws);
     if (!roster.some((m) => m.userId === attachment.member.userId)) {
       this.#broadcast({ type: "presence", event: "leave", member: attachment.member, roster }, ws);

@@ -5,12 +5,18 @@ import type { Member, ServerFrame } from "./rooms.schema";
 /** What each socket carries through hibernation (serializeAttachment keeps ≤ 16 KiB). */
 export interface Attachment {
   member: Member;
+  /** The session the socket was opened with, and its epoch: what a revocation matches (absent: sockets from before). */
+  sessionId?: string;
+  epoch?: number;
   connectedAt: number;
+  /** The user's message allowance as of this socket's last message (the room keeps one per user: chat-room.ts). */
   bucket: GcraState | null;
   lastTypingAt: number;
   invalidFrames: number;
   /** Set when the member was removed from a private room: their leave is announced once, by disconnect(). */
   removed?: boolean;
+  /** Set when the session it was opened with ended: closed with 4401, and nothing it sends is read any more. */
+  revoked?: boolean;
 }
 
 export const attachmentOf = (ws: WebSocket) => ws.deserializeAttachment() as Attachment | null;

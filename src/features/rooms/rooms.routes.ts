@@ -11,6 +11,7 @@ import { AUTH_ERRORS, json, SESSION_SECURITY } from "../../http/openapi";
 import { classifyOrigin } from "../../http/origin-policy";
 import { problem } from "../../http/problem-schema";
 import { currentAccount, userRoute } from "../auth";
+import { RoomConnections } from "./room-connections";
 import { type RoomAccess, RoomDirectory } from "./room-directory";
 import { IDENTITY_HEADERS, JOINED_HEADERS, ROOM_UPGRADE_URL } from "./room-tickets";
 import {
@@ -65,10 +66,16 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
   const directory = new RoomDirectory(c.env.DB);
   const headers = new Headers({ Upgrade: "websocket", [IDENTITY_HEADERS.room]: room });
   let access: RoomAccess | null = null;
-  if (c.get("principal")) {
+  const principal = c.get("principal");
+  if (principal) {
+    // Recorded before the account is checked: a revocation that raised the epoch after this row was written
+    // is seen by the check below; one that read the rooms before it was not, and will find this room.
+    await new RoomConnections(c.env.DB).remember(principal.userId, room);
     const account = await currentAccount(c);
     headers.set(IDENTITY_HEADERS.userId, account.id);
     headers.set(IDENTITY_HEADERS.displayName, encodeURIComponent(account.displayName));
+    headers.set(IDENTITY_HEADERS.sessionId, principal.sessionId);
+    headers.set(IDENTITY_HEADERS.epoch, String(principal.epoch));
     // The seeds' behaviour, kept for API clients: joining a room nobody created yet creates it, public.
     access = await directory.enter(room, account.id);
   } else if (ticket) {
@@ -77,7 +84,9 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
     headers.set(IDENTITY_HEADERS.ticket, ticket);
   }
   const res = await roomStub(c.env, room).fetch(new Request(ROOM_UPGRADE_URL, { headers }));
-  if (res.status === 401) throw errors.unauthorized("The ticket is invalid, expired or already used");
+  if (res.status === 401) {
+    throw errors.unauthorized("The ticket is invalid, expired or already used, or the session has ended");
+  }
   if (!res.webSocket) throw new Error(`room answered ${res.status} without a WebSocket`);
   // A first join starts the read cursor at the newest message the welcome showed (a ticket's holder is known
   // only now, so their cursor is written if missing). The socket is open either way.
@@ -106,7 +115,12 @@ async function summarise(env: Env, access: RoomAccess, userId: string): Promise<
 export function createRoomRoutes(): OpenAPIHono<AppEnv> {
   const router = createRouter();
   const wsResponses = {
-    101: { description: "Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts)" },
+    101: {
+      description:
+        "Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts). Besides the " +
+        "standard codes it may close with 4401 (the session it was opened with ended: sign in again) or 4403 " +
+        "(removed from this private room); do not reconnect after either.",
+    },
     ...AUTH_ERRORS,
     404: problem("A private room you are not a member of"),
     426: problem("Not a WebSocket upgrade"),
@@ -156,12 +170,18 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const { room } = c.req.valid("param");
+      const principal = c.get("principal");
+      if (!principal) throw errors.unauthorized();
+      // As for the upgrade: recorded before the checks, so a revocation either sees this room or is seen here.
+      await new RoomConnections(c.env.DB).remember(principal.userId, room);
       const account = await currentAccount(c);
       // Only for a room that exists: a ticket never creates one.
       await new RoomDirectory(c.env.DB).admit(room, account.id);
+      // The ticket is bound to this session: it is void once the session ends.
       const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
         { userId: account.id, displayName: account.displayName },
         room,
+        { sessionId: principal.sessionId, epoch: principal.epoch },
       );
       const url = new URL(`/api/rooms/${room}/ws?ticket=${ticket}`, c.req.url);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

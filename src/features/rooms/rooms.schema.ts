@@ -1,18 +1,19 @@
 // The rooms protocol: every WebSocket frame and HTTP shape, shared by the Worker, the ChatRoom object and the UI.
 import { z } from "@hono/zod-openapi";
-import { LinkPreviewSchema, type LinkPreviewView } from "../previews/previews.schema";
+import { text } from "@outpost/edge-kit/text";
+import { HttpUrlSchema, LinkPreviewSchema, type LinkPreviewView } from "../previews/previews.schema";
 
 export const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A message's text: 1–4 000 characters. */
 const MAX_TEXT = 4_000;
-/** Any frame larger than this is refused with close code 1009 before it is parsed. */
+/** Any frame larger than this many UTF-8 bytes is refused with close code 1009 before it is parsed. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const HISTORY_PAGE_MAX = 100;
 /** A client that resumes from further back than this gets an error and reads history over HTTP instead. */
 export const RESUME_MAX = 1_000;
 /**
- * Each connection's message allowance (a token bucket: a burst of 30, then 5 a second). The room enforces it;
- * the UI's outbox paces itself by it, so one constant keeps the two in step.
+ * Each user's message allowance in a room, shared by all of their sockets there (a token bucket: a burst of 30,
+ * then 5 a second). The room enforces it; the UI's outbox paces itself by it, so one constant keeps the two in step.
  */
 export const MESSAGE_POLICY = { limit: 30, periodMs: 6_000 } as const;
 
@@ -27,9 +28,8 @@ const ClientMessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 
 export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("message"),
-    text: z
-      .string()
-      .transform((text) => text.trim())
+    text: text()
+      .transform((value) => value.trim())
       .pipe(z.string().min(1).max(MAX_TEXT)),
     clientMessageId: ClientMessageIdSchema.optional(),
   }),
@@ -88,7 +88,8 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("preview"),
     messageId: z.number().int(),
-    url: z.string(),
+    /** The link as the server normalised it: always an http(s) URL that parses (`new URL(url)` cannot throw). */
+    url: HttpUrlSchema,
     preview: LinkPreviewSchema.nullable(),
   }),
   z.object({
@@ -165,11 +166,16 @@ export const RoomMembersSchema = z
 export type RoomMembers = z.infer<typeof RoomMembersSchema>;
 
 export const AddRoomMemberSchema = z
-  .strictObject({ email: z.string().trim().min(3).max(254).pipe(z.email("must be an email address")) })
+  .strictObject({ email: text().trim().min(3).max(254).pipe(z.email("must be an email address")) })
   .openapi("AddRoomMember");
 
-/** Close code sent to a member's sockets when they are removed from a private room (4000–4999: ours). */
+/**
+ * Close codes of our own (4000–4999). 4403: this member was removed from the private room; do not reconnect.
+ * 4401: the session the socket was opened with has ended (logout, revoked, signed out elsewhere, password
+ * changed, account disabled or its role changed); do not reconnect with it: sign in again.
+ */
 export const CLOSE_REMOVED_FROM_ROOM = 4403;
+export const CLOSE_SESSION_ENDED = 4401;
 
 export const RoomSummarySchema = z
   .object({

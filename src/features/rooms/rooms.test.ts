@@ -3,7 +3,7 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Client, call, registerUser } from "../../../test/helpers";
 import type { ChatRoom } from "./chat-room";
-import type { ChatMessage, ServerFrame } from "./rooms.schema";
+import { type ChatMessage, IncomingFrameSchema, type ServerFrame, ServerFrameSchema } from "./rooms.schema";
 
 type Frame = ServerFrame & Record<string, unknown>;
 
@@ -173,16 +173,85 @@ describe("messages", () => {
     b.ws.close();
   });
 
+  it("delivers a message with a link that does not parse, and broadcasts no preview for that link", async () => {
+    const a = await connect(alice.client, "hostile-links");
+    const b = await connect(bob.client, "hostile-links");
+    // Each text's previews go out in its links' order: the valid link after the hostile one is the barrier that
+    // proves the hostile one's preview frame would have come by now.
+    const texts = [
+      "look http://[ here",
+      "http://a%zz.example/x",
+      "look http://[ here, then http://169.254.169.254/after-bracket",
+      "http://a%zz.example/x then http://169.254.169.254/after-percent",
+    ];
+    for (const [i, text] of texts.entries()) a.send({ type: "message", text, clientMessageId: `h${i}` });
+    for (const text of texts) await b.next(isMessage(text));
+    for (const path of ["after-bracket", "after-percent"]) {
+      await b.next((f) => f.type === "preview" && f.url === `http://169.254.169.254/${path}`);
+    }
+    const previews = b.frames.filter((f) => f.type === "preview");
+    expect(previews.map((f) => f.url).sort()).toEqual([
+      "http://169.254.169.254/after-bracket",
+      "http://169.254.169.254/after-percent",
+    ]);
+    // Every frame the watcher received is one that the UI's schema accepts (it refines preview URLs).
+    for (const frame of b.frames) expect(ServerFrameSchema.safeParse(frame).success, JSON.stringify(frame)).toBe(true);
+    // And the room carries on for both.
+    b.send({ type: "message", text: "still here", clientMessageId: "h-after" });
+    await a.next(isMessage("still here"));
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("has a frame schema that refuses a preview whose URL does not parse or is not http(s)", () => {
+    const frame = { type: "preview", messageId: 1, preview: null };
+    for (const url of ["http://[", "http://a%zz.example/x", "javascript:alert(1)", "/relative", ""]) {
+      expect(ServerFrameSchema.safeParse({ ...frame, url }).success, url).toBe(false);
+      expect(IncomingFrameSchema.safeParse({ ...frame, url }).success, url).toBe(false);
+    }
+    const preview = { url: "https://example.com/", title: "T", description: null, image: null, siteName: null };
+    expect(ServerFrameSchema.safeParse({ ...frame, url: "https://example.com/", preview }).success).toBe(true);
+    for (const bad of [{ url: "http://[" }, { image: "javascript:alert(1)" }, { image: "http://a%zz.example/i.png" }]) {
+      const parsed = ServerFrameSchema.safeParse({
+        ...frame,
+        url: "https://example.com/",
+        preview: { ...preview, ...bad },
+      });
+      expect(parsed.success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it("keeps broadcasting to everyone else when a client goes away mid-conversation", async () => {
     const a = await connect(alice.client, "leaver");
     const b = await connect(bob.client, "leaver");
     const c = await connect(bob.client, "leaver");
     c.ws.close(1001, "gone");
-    a.send({ type: "message", text: "are you there?" });
-    await b.next(isMessage("are you there?"));
+    // The room answers the close; only then is c gone from its side.
+    expect((await c.closed).code).toBe(1001);
+    const cSaw = c.frames.length;
+    a.send({ type: "message", text: "are you there?", clientMessageId: "l1" });
+    const first = (await b.next(isMessage("are you there?"))).message as ChatMessage;
     await a.next(isMessage("are you there?"));
-    a.send({ type: "message", text: "and now?" });
-    await b.next(isMessage("and now?"));
+    a.send({ type: "message", text: "and now?", clientMessageId: "l2" });
+    const second = (await b.next(isMessage("and now?"))).message as ChatMessage;
+    await a.next(isMessage("and now?"));
+    // Both remaining clients got both messages, once each, in order; the gone one got nothing more.
+    for (const socket of [a, b]) {
+      const seen = socket.frames.filter((f) => f.type === "message").map((f) => (f.message as ChatMessage).text);
+      expect(seen).toEqual(["are you there?", "and now?"]);
+    }
+    expect(second.id).toBeGreaterThan(first.id);
+    expect(c.frames).toHaveLength(cSaw);
+    // Bob still has a socket here, so he is still in the roster.
+    const { rooms } = await (await alice.client.fetch("/api/rooms")).json<{
+      rooms: { name: string; online: { userId: string }[] }[];
+    }>();
+    expect(
+      rooms
+        .find((r) => r.name === "leaver")
+        ?.online.map((m) => m.userId)
+        .sort(),
+    ).toEqual([alice.user.id, bob.user.id].sort());
     a.ws.close();
     b.ws.close();
   });
@@ -243,7 +312,7 @@ describe("messages", () => {
     b.ws.close();
   });
 
-  it("limits each connection's rate, with the time to wait, and loses nothing it accepted", async () => {
+  it("limits each user's rate, with the time to wait, and loses nothing it accepted", async () => {
     const a = await connect(alice.client, "flood");
     const started = Date.now();
     for (let i = 0; i < 40; i++) a.send({ type: "message", text: `flood ${i}`, clientMessageId: `f${i}` });
@@ -285,7 +354,7 @@ describe("messages", () => {
 
 describe("history", () => {
   it("pages back through every message with a cursor, 1–100 a page", async () => {
-    // Three connections, 15 messages each: every connection stays within its own burst allowance.
+    // Three connections, 15 messages each: alice's two send 30 between them, her burst (the allowance is per user).
     const sockets = [
       await connect(alice.client, "paged"),
       await connect(alice.client, "paged"),

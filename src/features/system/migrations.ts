@@ -7,6 +7,7 @@ export const EXPECTED_MIGRATIONS: readonly string[] = [
   "0005_room_members.sql",
   "0006_room_reads.sql",
   "0007_assistant_steps.sql",
+  "0008_room_connections.sql",
 ];
 
 export interface MigrationState {

@@ -878,7 +878,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: revoke this session */
+        /** Sign out: revoke this session (its open room sockets are closed with 4401) */
         post: {
             parameters: {
                 query?: never;
@@ -1255,6 +1255,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The counter cannot be reached; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1275,8 +1284,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Increment, decrement or reset a counter
-         * @description `amount` (1–1000, default 1) applies to increment and decrement, from the query string or a JSON body. Exact under concurrency.
+         * Increment, decrement or reset a counter (signed in)
+         * @description `amount` (1–1000, default 1) applies to increment and decrement, from the query string or a JSON body. Exact under concurrency. Needs a session: anonymous writes get 401.
          */
         post: {
             parameters: {
@@ -1314,6 +1323,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The value would leave the exact-integer range */
                 409: {
                     headers: {
@@ -1341,8 +1368,26 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Unexpected failure; the body carries the request id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The counter cannot be reached; retry later */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1611,6 +1656,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The flag store cannot be reached; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -1671,6 +1725,15 @@ export interface paths {
                 };
                 /** @description Too many requests; see Retry-After */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The flag store cannot be reached; retry later */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1760,6 +1823,15 @@ export interface paths {
                 };
                 /** @description Too many requests; see Retry-After */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The flag store cannot be reached; retry later */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3900,7 +3972,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts) */
+                /** @description Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts). Besides the standard codes it may close with 4401 (the session it was opened with ended: sign in again) or 4403 (removed from this private room); do not reconnect after either. */
                 101: {
                     headers: {
                         [name: string]: unknown;
@@ -4039,7 +4111,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Sign out everywhere else: revoke all my sessions except this one */
+        /** Sign out everywhere else: revoke all my sessions except this one; room sockets of the others close with 4401 */
         delete: {
             parameters: {
                 query?: never;
@@ -4113,7 +4185,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of my sessions (another user's session id answers 404) */
+        /** Revoke one of my sessions (another user's session id answers 404); its room sockets close with 4401 */
         delete: {
             parameters: {
                 query?: never;
@@ -4408,7 +4480,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role or disabled state (admin); takes effect at once on admin routes */
+        /** Change a user's role or disabled state (admin); takes effect at once on admin routes, and the user's room sockets close with 4401 */
         patch: {
             parameters: {
                 query?: never;
@@ -4583,7 +4655,7 @@ export interface paths {
         head?: never;
         /**
          * Change my display name, or my password (with the current one)
-         * @description A password change ends every session of the account and starts a new one for this client (cookie, or a new bearer token in the body).
+         * @description A password change ends every session of the account (their room sockets close with 4401) and starts a new one for this client (cookie, or a new bearer token in the body).
          */
         patch: {
             parameters: {
@@ -4773,6 +4845,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The counter cannot be reached; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4793,8 +4874,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Increment, decrement or reset a counter
-         * @description `amount` (1–1000, default 1) applies to increment and decrement, from the query string or a JSON body. Exact under concurrency.
+         * Increment, decrement or reset a counter (signed in)
+         * @description `amount` (1–1000, default 1) applies to increment and decrement, from the query string or a JSON body. Exact under concurrency. Needs a session: anonymous writes get 401.
          */
         post: {
             parameters: {
@@ -4832,6 +4913,24 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The value would leave the exact-integer range */
                 409: {
                     headers: {
@@ -4859,8 +4958,26 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Unexpected failure; the body carries the request id */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The counter cannot be reached; retry later */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4987,7 +5104,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts) */
+                /** @description Switching protocols: the room's WebSocket (see ClientFrame/ServerFrame in rooms.schema.ts). Besides the standard codes it may close with 4401 (the session it was opened with ended: sign in again) or 4403 (removed from this private room); do not reconnect after either. */
                 101: {
                     headers: {
                         [name: string]: unknown;
@@ -5165,6 +5282,11 @@ export interface components {
             evaluated: {
                 [key: string]: boolean;
             };
+            /**
+             * @description Present when the flag store could not be read: `evaluated` holds the defaults
+             * @enum {boolean}
+             */
+            unavailable?: true;
         };
         File: {
             analysis: components["schemas"]["FileAnalysis"];
@@ -5247,8 +5369,11 @@ export interface components {
         FlagEvaluation: {
             name: string;
             on: boolean;
-            /** @enum {string} */
-            reason: "kill-switch" | "disabled" | "allow-list" | "rollout" | "outside-rollout" | "anonymous" | "invalid";
+            /**
+             * @description `unavailable`: the flag store could not be read, so the flag's default applies
+             * @enum {string}
+             */
+            reason: "kill-switch" | "disabled" | "allow-list" | "rollout" | "outside-rollout" | "anonymous" | "invalid" | "unavailable";
         };
         FlagInput: {
             /** @default [] */

@@ -6,6 +6,7 @@ import type { z } from "@hono/zod-openapi";
 import {
   type ChatMessage,
   CLOSE_REMOVED_FROM_ROOM,
+  CLOSE_SESSION_ENDED,
   IncomingFrameSchema,
   MESSAGE_POLICY,
   type Member,
@@ -68,6 +69,12 @@ interface RoomClientEvents {
   membership?: (event: "added" | "removed", userId: string) => void;
   /** The server closed with 4403: this user was removed from the (private) room. The client stops for good. */
   removed?: () => void;
+  /**
+   * The server closed with 4401: the session this socket was opened with ended (signed out, revoked, password
+   * changed, account disabled). The client stops, keeping its outbox; `resume()` carries on if the browser
+   * still has a session (a password changed here gives it a new one), otherwise the user signs in again.
+   */
+  sessionEnded?: () => void;
 }
 
 interface RoomClientOptions {
@@ -92,6 +99,8 @@ interface RoomClientOptions {
    * (MESSAGE_POLICY in rooms.schema.ts). null: send without counting.
    */
   allowance?: { limit: number; periodMs: number } | null;
+  /** Where the first frame skipped as not in the protocol is reported (once per client): console.warn. */
+  warn?: (message: string) => void;
 }
 
 interface Pending {
@@ -131,6 +140,8 @@ export function createRoomClient(options: RoomClientOptions) {
   const heartbeatMs = options.heartbeatMs ?? 25_000;
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
   const typingEveryMs = options.typingEveryMs ?? 2_500;
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  let warnedSkipped = false;
   const isOnline = options.isOnline ?? (() => typeof navigator === "undefined" || navigator.onLine !== false);
 
   let socket: SocketLike | null = null;
@@ -139,6 +150,8 @@ export function createRoomClient(options: RoomClientOptions) {
   let lastId = 0;
   let me: string | null = null;
   let stopped = false;
+  /** Stopped by a 4401 close (not by `close()`): `resume()` may carry on. */
+  let sessionEnded = false;
   let reconnectTimer: unknown = null;
   let heartbeatTimer: unknown = null;
   let awaitingPong = false;
@@ -470,8 +483,16 @@ export function createRoomClient(options: RoomClientOptions) {
     socket = next;
     next.onmessage = (event) => {
       // A frame that is not JSON or not one of the protocol's shapes is skipped, never fatal.
-      const frame = IncomingFrameSchema.safeParse(parseJson(String(event.data)));
+      const data = parseJson(String(event.data));
+      const frame = IncomingFrameSchema.safeParse(data);
       if (frame.success) handle(frame.data);
+      else if (!warnedSkipped) {
+        // Said once: a server (or anyone in between) sending many would otherwise flood the console.
+        warnedSkipped = true;
+        const type = typeof data === "object" && data && "type" in data ? String(data.type).slice(0, 40) : "?";
+        const issue = frame.error.issues[0];
+        warn(`room: skipped a frame not in the protocol (type ${type}: ${issue?.path.join(".")} ${issue?.message})`);
+      }
     };
     next.onopen = () => beat();
     next.onclose = (event) => {
@@ -482,6 +503,15 @@ export function createRoomClient(options: RoomClientOptions) {
       inFlight = null;
       onWire.clear();
       resumeBuffer = null;
+      if (!stopped && event?.code === CLOSE_SESSION_ENDED) {
+        // Retrying with the same credentials would only be refused: wait to be told whether there is a session.
+        stopped = true;
+        sessionEnded = true;
+        timers.clear(reconnectTimer);
+        setState("closed");
+        options.on.sessionEnded?.();
+        return;
+      }
       if (!stopped && event?.code === CLOSE_REMOVED_FROM_ROOM) {
         // Removed from the room: every retry would be refused, so stop here and say why.
         stopped = true;
@@ -577,8 +607,16 @@ export function createRoomClient(options: RoomClientOptions) {
     },
     /** The network is back (`online`): skip the remaining backoff and connect at once. */
     reconnectNow,
+    /** After `sessionEnded`, when the browser still has a valid session: connect again, outbox and all. */
+    resume() {
+      if (!sessionEnded || socket) return;
+      sessionEnded = false;
+      stopped = false;
+      reconnectNow();
+    },
     close() {
       stopped = true;
+      sessionEnded = false;
       timers.clear(reconnectTimer);
       timers.clear(heartbeatTimer);
       for (const pending of outbox.values()) {

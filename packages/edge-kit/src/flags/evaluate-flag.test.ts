@@ -56,6 +56,39 @@ describe("evaluateFlag", () => {
     });
   });
 
+  it("compares the bucket strictly: bucket b is on from (b + 1) / 100 %, never at b / 100 %", async () => {
+    // Users of storedFlag() pinned at the edges of the bucket range and of percentage steps.
+    const edges: [id: string, bucket: number][] = [
+      ["user-8526", 0],
+      ["user-14424", 1],
+      ["user-3392", 99],
+      ["user-18019", 100],
+      ["user-7508", 4_999],
+      ["user-7181", 5_000],
+      ["user-809", 9_999],
+    ];
+    for (const [id, bucket] of edges) {
+      expect(await rolloutBucket(storedFlag(), id), id).toBe(bucket);
+      const at = async (rolloutPercentage: number) =>
+        (await evaluateFlag(storedFlag({ rolloutPercentage }), { id })).on;
+      const firstOn = Math.floor(bucket / 100) + 1; // the lowest percentage p with bucket < p × 100
+      expect(await at(firstOn - 1), `${id} at ${firstOn - 1} %`).toBe(false);
+      expect(await at(firstOn), `${id} at ${firstOn} %`).toBe(true);
+      expect(await at(0), `${id} at 0 %`).toBe(false);
+      expect(await at(100), `${id} at 100 %`).toBe(true);
+    }
+  });
+
+  it("keeps an anonymous caller off at 0 % and 1 %, and on at 100 %", async () => {
+    for (const rolloutPercentage of [0, 1]) {
+      expect(await evaluateFlag(storedFlag({ rolloutPercentage }), null)).toEqual({ on: false, reason: "anonymous" });
+    }
+    expect(await evaluateFlag(storedFlag({ rolloutPercentage: 100, allowList: ["a"] }), null)).toEqual({
+      on: true,
+      reason: "rollout",
+    });
+  });
+
   it("is monotonic in the percentage and off under a kill switch, for any flag and user (property)", async () => {
     const arbitraryFlag = fc.record({
       name: fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,63}$/),
@@ -133,6 +166,16 @@ describe("rollout over 100 000 synthetic users", () => {
     );
     expect(overlap).toBeGreaterThanOrEqual(0.008);
     expect(overlap).toBeLessThanOrEqual(0.012);
+  });
+
+  it("turns a 0 % flag off for all 100 000 users but the allow-listed, and a 100 % flag on for all", async () => {
+    const allowed = new Set(["user-8526", "user-50000"]); // user-8526 has bucket 0: on only by the list
+    const atZero = await decisions(storedFlag({ rolloutPercentage: 0, allowList: [...allowed] }));
+    const onAtZero = ids.filter((_, i) => atZero[i]);
+    const atFull = (await decisions(storedFlag({ rolloutPercentage: 100 }))).filter(Boolean).length;
+    console.log(`flags: 0% rollout → ${onAtZero.length} users on (the allow-list); 100% → ${atFull} of ${USERS} on`);
+    expect(onAtZero.sort()).toEqual([...allowed].sort());
+    expect(atFull).toBe(USERS);
   });
 
   it("turns no user off when the percentage rises 10 → 20 → 50", async () => {

@@ -1,5 +1,6 @@
 // Feature-flag shapes: what an admin may send, what is stored (with a server-made salt), and the size cap.
 import { z } from "zod";
+import { text } from "../text/well-formed";
 
 /** 1–64 characters: lower-case letters and digits, then also `_`, `.` and `-`. */
 export const FLAG_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -15,7 +16,7 @@ const UserIdSchema = z.string().min(1).max(64);
 
 /** What an admin may send. Strict: an unknown key (`salt`, `__proto__`, a typo) is an error, not ignored. */
 export const FlagInputSchema = z.strictObject({
-  description: z.string().max(500).default(""),
+  description: text().max(500).default(""),
   enabled: z.boolean(),
   rolloutPercentage: z.number().int().min(0).max(100),
   allowList: z

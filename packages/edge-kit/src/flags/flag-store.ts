@@ -48,6 +48,22 @@ export interface FlagStoreOptions {
   /** How long `evaluate` and `evaluateAll` reuse definitions in this isolate (default 10 000 ms; 0 = never). */
   cacheMs?: number;
   now?: () => number;
+  /**
+   * What each flag evaluates to when KV cannot be read (a failed `get` or `list`): the documented default
+   * of the flags that have one; every other flag is off then, as a missing one is.
+   */
+  defaults?: Readonly<Record<string, boolean>>;
+  /** Told of each KV failure that evaluation fell back from, to log or count it. */
+  onUnavailable?: (error: unknown) => void;
+}
+
+/** A stored flag's decision, or "unavailable": KV could not be read and the flag's default applies. */
+export type FlagStoreDecision = { on: boolean; reason: FlagDecision["reason"] | "unavailable"; exists: boolean };
+
+/** Every flag for one caller, and whether KV was unreadable so these are the defaults (see `defaults`). */
+export interface FlagEvaluations {
+  flags: Record<string, boolean>;
+  unavailable: boolean;
 }
 
 const DEFAULT_CACHE_MS = 10_000;
@@ -77,11 +93,15 @@ export class FlagStore {
   readonly #now: () => number;
   readonly #byName = new TtlCache<FlagRead>(MAX_CACHED_NAMES);
   readonly #all = new TtlCache<FlagListing>(1);
+  readonly #defaults: Readonly<Record<string, boolean>>;
+  readonly #onUnavailable: (error: unknown) => void;
 
   constructor(kv: KVNamespace, options: FlagStoreOptions = {}) {
     this.#kv = kv;
     this.#cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
     this.#now = options.now ?? Date.now;
+    this.#defaults = { ...options.defaults };
+    this.#onUnavailable = options.onUnavailable ?? (() => {});
   }
 
   /**
@@ -161,21 +181,46 @@ export class FlagStore {
     return { flags, corrupt };
   }
 
-  /** One flag for one caller, from definitions cached for `cacheMs`; missing and corrupt flags are off. */
-  async evaluate(name: string, user: FlagUser): Promise<FlagDecision & { exists: boolean }> {
-    const read = await this.#cachedRead(name);
+  /**
+   * One flag for one caller, from definitions cached for `cacheMs`; missing and corrupt flags are off.
+   * Never throws for KV: when the definition cannot be read, the flag's default (`defaults`, else off) is
+   * returned with reason "unavailable" and `exists: false`.
+   */
+  async evaluate(name: string, user: FlagUser): Promise<FlagStoreDecision> {
+    let read: FlagRead;
+    try {
+      read = await this.#cachedRead(name);
+    } catch (error) {
+      this.#onUnavailable(error);
+      return { on: this.#defaults[name] === true, reason: "unavailable", exists: false };
+    }
     const decision = await evaluateFlag(read.ok ? read.flag : null, user);
     return { ...decision, exists: read.ok || read.reason === "corrupt" };
   }
 
   /** Every flag for one caller (corrupt ones as false), from definitions cached for `cacheMs`. */
   async evaluateAll(user: FlagUser): Promise<Record<string, boolean>> {
-    const { flags, corrupt } = await this.#cachedListing();
+    return (await this.evaluateAllWithStatus(user)).flags;
+  }
+
+  /**
+   * Like `evaluateAll`, saying whether KV was unreadable: then `flags` holds the `defaults` only, and a
+   * caller that caches evaluations should not keep them.
+   */
+  async evaluateAllWithStatus(user: FlagUser): Promise<FlagEvaluations> {
+    let listing: FlagListing;
+    try {
+      listing = await this.#cachedListing();
+    } catch (error) {
+      this.#onUnavailable(error);
+      return { flags: { ...this.#defaults }, unavailable: true };
+    }
+    const { flags, corrupt } = listing;
     const result: Record<string, boolean> = {};
     for (const name of corrupt) if (FlagNameSchema.safeParse(name).success) result[name] = false;
     const decisions = await Promise.all(flags.map((flag) => evaluateFlag(flag, user)));
     for (const [i, flag] of flags.entries()) result[flag.name] = decisions[i]?.on === true;
-    return result;
+    return { flags: result, unavailable: false };
   }
 
   async #read(name: string): Promise<FlagRead> {

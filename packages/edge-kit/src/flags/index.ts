@@ -19,12 +19,14 @@ export {
   MAX_FLAG_BYTES,
 } from "./flag-schema";
 export {
+  type FlagEvaluations,
   type FlagIssue,
   type FlagListing,
   type FlagListOptions,
   type FlagPage,
   type FlagRead,
   FlagStore,
+  type FlagStoreDecision,
   type FlagStoreOptions,
   type FlagWrite,
 } from "./flag-store";

@@ -12,6 +12,8 @@ export interface RateLimiterOptions {
 export interface RateLimiterClient {
   /** Takes `cost` tokens (default 1) from `key`'s bucket under `policy`; never throws for a refusal. */
   consume(key: string, policy: RatePolicy, cost?: number): Promise<LimitResult>;
+  /** Gives back `cost` tokens (default 1) an earlier `consume` took; false for an invalid policy or cost. */
+  refund(key: string, policy: RatePolicy, cost?: number): Promise<boolean>;
 }
 
 /**
@@ -23,8 +25,9 @@ export interface RateLimiterClient {
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiterClient {
   const prefix = options.scope ? `${options.scope}:` : "";
+  const stub = (key: string) => options.namespace.get(options.namespace.idFromName(`${prefix}${key}`));
   return {
-    consume: (key, policy, cost = 1) =>
-      options.namespace.get(options.namespace.idFromName(`${prefix}${key}`)).consume(policy, cost),
+    consume: (key, policy, cost = 1) => stub(key).consume(policy, cost),
+    refund: (key, policy, cost = 1) => stub(key).refund(policy, cost),
   };
 }

@@ -11,6 +11,27 @@ let seq = 0;
 const freshLimiter = (label: string): Stub =>
   env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`test:${label}:${seq++}`));
 
+/** An instant well away from any real clock reading, on whole seconds. */
+const T0 = Date.UTC(2030, 0, 1);
+
+/**
+ * Pins the object's clock (until it is evicted) to `clock()`, e.g. a fixed instant: a burst then happens at
+ * one instant instead of refilling a little while it runs, which would hide an off-by-one in the decision.
+ */
+async function pinClock(stub: Stub, clock: () => number): Promise<void> {
+  await runInDurableObject(stub, (instance: RateLimiter) => {
+    Object.defineProperty(instance, "now", { value: clock, configurable: true });
+  });
+}
+
+/** A fresh object whose clock reads `T0 + offset`; move it with `clock.offset = …`. */
+async function pinnedLimiter(label: string) {
+  const stub = freshLimiter(label);
+  const clock = { offset: 0 };
+  await pinClock(stub, () => T0 + clock.offset);
+  return { stub, clock };
+}
+
 /** Fires `count` consume() calls at once and returns the admitted results. */
 async function burst(stub: Stub, count: number, policy: RatePolicy) {
   const results = await Promise.all(Array.from({ length: count }, () => stub.consume(policy)));
@@ -31,8 +52,9 @@ describe("RateLimiter Durable Object", () => {
     [100, 1],
     [1_000, 300],
   ] as const) {
-    it(`admits exactly ${l} of ${k} concurrent requests, each token once`, async () => {
-      const admitted = await burst(freshLimiter(`exact-${k}-${l}`), k, { limit: l, periodMs: HOUR });
+    it(`admits exactly ${l} of ${k} concurrent requests at one instant, each token once`, async () => {
+      const { stub } = await pinnedLimiter(`exact-${k}-${l}`);
+      const admitted = await burst(stub, k, { limit: l, periodMs: HOUR });
       console.log(`RateLimiter: K=${k} L=${l} admitted=${admitted.length} over-admissions=${admitted.length - l}`);
       expect(admitted).toHaveLength(l);
       // Every admitted request saw a different count of tokens left: l-1, l-2, …, 0.
@@ -41,12 +63,13 @@ describe("RateLimiter Durable Object", () => {
   }
 
   it("stays exact across an eviction in the middle of a burst", async () => {
-    const stub = freshLimiter("evict");
+    const { stub } = await pinnedLimiter("evict");
     const policy = { limit: 120, periodMs: HOUR };
     const before = await burst(stub, 100, policy);
     const instances = new Set<RateLimiter>();
     await runInDurableObject(stub, (instance: RateLimiter) => instances.add(instance));
     await evictDurableObject(stub);
+    await pinClock(stub, () => T0); // the new instance starts with the real clock
     const after = await burst(stub, 100, policy);
     await runInDurableObject(stub, (instance: RateLimiter) => instances.add(instance));
     expect(instances.size).toBe(2); // a new instance: only storage carried the state over
@@ -68,8 +91,8 @@ describe("RateLimiter Durable Object", () => {
     expect(tables.map((t) => t.name).filter((name) => !name.startsWith("_cf_"))).toEqual(["bucket"]);
   });
 
-  it("reports what it decided: remaining tokens, time to full, time to retry", async () => {
-    const stub = freshLimiter("report");
+  it("reports what it decided, to the millisecond: remaining tokens, time to full, time to retry", async () => {
+    const { stub, clock } = await pinnedLimiter("report");
     const policy = { limit: 2, periodMs: 10_000 };
     expect(await stub.consume(policy)).toEqual({
       allowed: true,
@@ -78,11 +101,39 @@ describe("RateLimiter Durable Object", () => {
       resetAfterMs: 5_000,
       retryAfterMs: 0,
     });
-    await stub.consume(policy);
-    const refused = await stub.consume(policy);
-    expect(refused).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
-    expect(refused.retryAfterMs).toBeGreaterThan(4_900);
-    expect(refused.retryAfterMs).toBeLessThanOrEqual(5_000);
+    expect(await stub.consume(policy)).toMatchObject({ allowed: true, remaining: 0, resetAfterMs: 10_000 });
+    expect(await stub.consume(policy)).toEqual({
+      allowed: false,
+      limit: 2,
+      remaining: 0,
+      resetAfterMs: 10_000,
+      retryAfterMs: 5_000,
+    });
+    clock.offset = 1_234;
+    expect(await stub.consume(policy)).toMatchObject({ allowed: false, resetAfterMs: 8_766, retryAfterMs: 3_766 });
+  });
+
+  it("refills one token per periodMs / limit: refused 1 ms before that instant, admitted at it", async () => {
+    const { stub, clock } = await pinnedLimiter("refill-edge");
+    const policy = { limit: 3, periodMs: 3_000 }; // a token every 1 000 ms
+    expect((await burst(stub, 5, policy)).length).toBe(3);
+    clock.offset = 999;
+    expect(await stub.consume(policy)).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 1 });
+    clock.offset = 1_000;
+    expect(await stub.consume(policy)).toMatchObject({ allowed: true, remaining: 0, resetAfterMs: 3_000 });
+    expect(await stub.consume(policy)).toMatchObject({ allowed: false, retryAfterMs: 1_000 });
+    clock.offset = 4_000; // idle for a whole period: full again, and no more than full
+    expect((await burst(stub, 5, policy)).length).toBe(3);
+  });
+
+  it("grants a cost equal to the limit on a full bucket, and nothing more until it is full again", async () => {
+    const { stub, clock } = await pinnedLimiter("cost-edge");
+    const policy = { limit: 4, periodMs: 4_000 };
+    expect(await stub.consume(policy, 4)).toMatchObject({ allowed: true, remaining: 0 });
+    clock.offset = 3_999;
+    expect(await stub.consume(policy, 4)).toMatchObject({ allowed: false, remaining: 3, retryAfterMs: 1 });
+    clock.offset = 4_000;
+    expect(await stub.consume(policy, 4)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
   it("writes nothing for a refused request", async () => {
@@ -118,6 +169,17 @@ describe("RateLimiter alarm", () => {
     expect(state.alarm).toBe(Math.ceil(state.tat ?? Number.NaN));
   });
 
+  it("deletes the state at exactly the instant the bucket is full again, not a millisecond later", async () => {
+    const { stub, clock } = await pinnedLimiter("expire-edge");
+    await stub.consume({ limit: 10, periodMs: 10_000 }); // full again at T0 + 1 000
+    clock.offset = 999;
+    await runInDurableObject(stub, (instance: RateLimiter) => instance.alarm());
+    expect(await inspect(stub)).toMatchObject({ rows: 1, alarm: T0 + 1_000 });
+    clock.offset = 1_000;
+    await runInDurableObject(stub, (instance: RateLimiter) => instance.alarm());
+    expect(await inspect(stub)).toMatchObject({ rows: 0 });
+  });
+
   it("deletes the state once it has expired, schedules nothing more, and shrugs off a repeated run", async () => {
     const stub = freshLimiter("expire");
     await stub.consume({ limit: 10, periodMs: 100 }); // full again 10 ms later
@@ -132,6 +194,31 @@ describe("RateLimiter alarm", () => {
     });
     expect(await inspect(stub)).toMatchObject({ rows: 0, alarm: null });
     expect((await stub.consume({ limit: 10, periodMs: 100 })).remaining).toBe(9);
+  });
+});
+
+describe("RateLimiter refund", () => {
+  it("gives back a token taken, at the same instant, and never fills past full", async () => {
+    const { stub } = await pinnedLimiter("refund");
+    const policy = { limit: 2, periodMs: HOUR };
+    await burst(stub, 2, policy);
+    expect(await stub.refund(policy)).toBe(true);
+    expect(await stub.consume(policy)).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await stub.consume(policy)).allowed).toBe(false);
+    for (let i = 0; i < 5; i++) expect(await stub.refund(policy)).toBe(true);
+    expect(await inspect(stub)).toMatchObject({ rows: 0 });
+    expect((await burst(stub, 5, policy)).length).toBe(2);
+  });
+
+  it("changes nothing for an invalid policy or cost", async () => {
+    const { stub } = await pinnedLimiter("refund-invalid");
+    const policy = { limit: 2, periodMs: HOUR };
+    await stub.consume(policy);
+    const before = await inspect(stub);
+    expect(await stub.refund({ limit: 0, periodMs: 1 })).toBe(false);
+    expect(await stub.refund(policy, 3)).toBe(false);
+    expect(await stub.refund(policy, 0)).toBe(false);
+    expect(await inspect(stub)).toEqual(before);
   });
 });
 

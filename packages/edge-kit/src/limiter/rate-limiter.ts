@@ -43,7 +43,7 @@ export class RateLimiter<E = unknown> extends DurableObject<E> {
   async consume(policy: RatePolicy, cost = 1): Promise<LimitResult> {
     if (!isValidPolicy(policy)) return invalid("policy", 0);
     if (!Number.isSafeInteger(cost) || cost < 1 || cost > policy.limit) return invalid("cost", policy.limit);
-    const decision = decide(this.#read(), policy, Date.now(), cost);
+    const decision = decide(this.#read(), policy, this.now(), cost);
     const { allowed, remaining, resetAfterMs, retryAfterMs, nextState } = decision;
     if (allowed && nextState) {
       this.ctx.storage.sql.exec(
@@ -57,6 +57,31 @@ export class RateLimiter<E = unknown> extends DurableObject<E> {
   }
 
   /**
+   * Gives back `cost` tokens taken by an earlier `consume` under the same policy, e.g. when a sign-in attempt
+   * reserved a token before hashing and then proved not to be a failure. Never fills the bucket past full.
+   * Returns false, changing nothing, for an invalid policy or cost (a caller's bug, as in `consume`).
+   */
+  async refund(policy: RatePolicy, cost = 1): Promise<boolean> {
+    if (!isValidPolicy(policy) || !Number.isSafeInteger(cost) || cost < 1 || cost > policy.limit) return false;
+    const state = this.#read();
+    if (!state) return true;
+    // One token is periodMs / limit ms of `tat`, a multiple of the policy's grid: decisions stay exact.
+    const tat = state.tat - (cost * policy.periodMs) / policy.limit;
+    if (tat <= this.now()) this.ctx.storage.sql.exec("DELETE FROM bucket");
+    else this.ctx.storage.sql.exec("UPDATE bucket SET tat = ? WHERE id = 1", tat);
+    return true;
+  }
+
+  /**
+   * The limiter's clock, in epoch ms. Every decision reads it once, so a test can pin it (replace it on the
+   * instance through `runInDurableObject`) and fire a whole burst at one instant: with a moving clock a
+   * burst refills a little as it runs, which hides an off-by-one in the decision.
+   */
+  protected now(): number {
+    return Date.now();
+  }
+
+  /**
    * Deletes the state once the bucket is full again, and then schedules nothing: an idle key costs no
    * storage and no wake-ups. If traffic moved the expiry on, checks again at the new one. Alarms are
    * delivered at least once, so a repeated or early run must be harmless, and it is.
@@ -64,7 +89,7 @@ export class RateLimiter<E = unknown> extends DurableObject<E> {
   override async alarm(): Promise<void> {
     const state = this.#read();
     if (!state) return;
-    if (state.tat <= Date.now()) {
+    if (state.tat <= this.now()) {
       this.ctx.storage.sql.exec("DELETE FROM bucket");
       return;
     }

@@ -98,6 +98,16 @@ describe("SessionStore", () => {
     expect((await store.list("carol")).map((s) => s.id)).toEqual([keep.session.id]);
   });
 
+  it("names the sessions it revoked, so their connections can be closed", async () => {
+    const { store } = storeAt();
+    const keep = await store.create({ ...alice, userId: "erin" });
+    const others = await Promise.all([1, 2].map(() => store.create({ ...alice, userId: "erin" })));
+    const revoked = await store.revokeAllListed("erin", keep.session.id);
+    expect(revoked.sort()).toEqual(others.map((o) => o.session.id).sort());
+    expect(await store.revokeAllListed("erin", keep.session.id)).toEqual([]);
+    expect(await store.revokeAllListed("erin")).toEqual([keep.session.id]);
+  });
+
   it("treats a corrupt stored record as unknown, not as an error", async () => {
     const { store } = storeAt();
     const { token } = await store.create({ ...alice, userId: "dave" });

@@ -154,7 +154,12 @@ export class SessionStore {
 
   /** Revokes every session of `userId` except `keepSessionId`; returns how many were revoked. */
   async revokeAll(userId: string, keepSessionId?: string): Promise<number> {
-    let revoked = 0;
+    return (await this.revokeAllListed(userId, keepSessionId)).length;
+  }
+
+  /** As `revokeAll`, returning the public ids of the sessions revoked (to tell whoever holds their connections). */
+  async revokeAllListed(userId: string, keepSessionId?: string): Promise<string[]> {
+    const revoked: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.#kv.list({ prefix: indexPrefix(userId), ...(cursor === undefined ? {} : { cursor }) });
@@ -166,7 +171,7 @@ export class SessionStore {
           await this.#kv.delete(key.name);
         }),
       );
-      revoked += doomed.length;
+      revoked.push(...doomed.map((key) => key.name.slice(indexPrefix(userId).length)));
       cursor = page.list_complete ? undefined : page.cursor;
     } while (cursor);
     return revoked;

@@ -13,6 +13,7 @@ import {
   type OutboxHold,
   type RoomClient,
 } from "../../lib/room-client";
+import { SESSION_KEY } from "../../lib/session";
 import { type Anchor, hasOlder, initialTimeline, shown, type Timeline, timelineReducer } from "./timeline";
 
 /** The previews of the links in each message, by message id. */
@@ -68,6 +69,8 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
   useEffect(() => {
     const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/rooms/${room}/ws`;
     let attempts = 0;
+    /** Times the socket carried on after a 4401 because the browser still had a session (a password change). */
+    let resumes = 0;
     const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
     const stopTyping = (userId: string) => {
       const timer = typingTimers.get(userId);
@@ -146,6 +149,19 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
         removed: () => {
           // Leaving closes this socket with the same code; the page is on its way to the rooms list then.
           if (!leaving.current) setRemoved(true);
+        },
+        // 4401: the session the socket was opened with ended. Ask who is signed in now: nobody sends the user to
+        // sign in (RequireUser, with a way back here); a new session (password changed in this browser) carries on.
+        sessionEnded: () => {
+          void (async () => {
+            await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+            if (queryClient.getQueryData(SESSION_KEY) && resumes < 3) {
+              resumes++;
+              roomClient.resume();
+            } else {
+              setNotice("Your session has ended. Sign in again to continue.");
+            }
+          })();
         },
       },
     });
