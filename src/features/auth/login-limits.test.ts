@@ -2,7 +2,16 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { PROBLEM_CONTENT_TYPE } from "@outpost/edge-kit/errors";
 import { describe, expect, it } from "vitest";
-import { BASE, call, freshEmail, freshIp, PASSWORD, registerUser } from "../../../test/helpers";
+import {
+  BASE,
+  call,
+  cookieClient,
+  freshEmail,
+  freshIp,
+  PASSWORD,
+  registerUser,
+  sessionTokenFrom,
+} from "../../../test/helpers";
 import worker from "../../index";
 import { consumeLimit } from "../limits";
 
@@ -118,6 +127,23 @@ describe("sign-in lock-out", () => {
     // b's own bucket (login-client, 2 in 15 min) is still full: the next token taken leaves 1.
     const own = await consumeLimit({ ...env, ...vars }, "login-client", `account:${email}|ip:${b}`);
     expect(own.remaining).toBe(1);
+  });
+
+  it("counts only a wrong current password on a password change, like a sign-in", async () => {
+    const user = await registerUser("changer");
+    let client = user.client;
+    const passwords = [PASSWORD, "a second unusual passphrase"];
+    const change = (current: string, next: string) =>
+      client.fetch("/api/users/me", { method: "PATCH", json: { password: { current, next } } });
+    // Twelve right changes: more than the 10 a client may get wrong, and none of them counts.
+    for (let i = 0; i < 12; i++) {
+      const res = await change(passwords[i % 2] as string, passwords[(i + 1) % 2] as string);
+      expect(res.status, `change ${i + 1}`).toBe(200);
+      client = cookieClient(sessionTokenFrom(res) as string, client.ip);
+    }
+    const current = passwords[0] as string; // after an even number of changes
+    for (let i = 0; i < 10; i++) expect((await change(WRONG, "yet another passphrase")).status).toBe(400);
+    await expectLimited(await change(current, "yet another passphrase"));
   });
 
   it("counts an unknown email's failures like a known one's", async () => {

@@ -58,11 +58,3 @@ export async function startLoginAttempt(c: Context<AppEnv>, email: string): Prom
     },
   };
 }
-
-/**
- * The same limits for a check of the current password elsewhere (password change), counting every attempt.
- * Prefer `startLoginAttempt` and `succeeded()`, so that a right password does not count.
- */
-export async function enforceLoginLimits(c: Context<AppEnv>, email: string): Promise<void> {
-  await startLoginAttempt(c, email);
-}

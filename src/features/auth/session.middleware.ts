@@ -1,5 +1,6 @@
 // Session middleware: who is calling (cookie or bearer, never the query string), and the guards on top.
 
+import { AppError } from "@outpost/edge-kit/errors";
 import { type SessionRecord, SessionStore } from "@outpost/edge-kit/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -71,6 +72,13 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
           via: presented.via,
         });
         if (result.renew) c.executionCtx.waitUntil(store.touch(session, tokenHash));
+      } else if (result.reason === "unavailable") {
+        // Fail closed, and keep the cookie: who this is cannot be known right now, which is not "signed out".
+        c.get("logger").error("session store unreadable", { via: presented.via });
+        throw new AppError(503, "sessions-unavailable", "Sessions cannot be checked right now", {
+          detail: "Try again in a few seconds; you are still signed in",
+          headers: { "Retry-After": "5" },
+        });
       } else if (presented.via === "cookie") {
         clearSessionCookie(c);
       }

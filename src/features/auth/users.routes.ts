@@ -21,7 +21,7 @@ import {
   UserSchema,
 } from "./auth.schema";
 import { adminRoute, currentAccount, userRoute } from "./guards";
-import { enforceLoginLimits } from "./login-limits";
+import { startLoginAttempt } from "./login-limits";
 import { sessionStore, setSessionCookie, userService } from "./session.middleware";
 import { sessionsEnded } from "./session-revocation";
 import { toPublicUser } from "./users.service";
@@ -70,13 +70,14 @@ export function createUserRoutes(): OpenAPIHono<AppEnv> {
         await appCache(c, "users").invalidate(account.id);
         return c.json({ user: toPublicUser(updated) }, 200);
       }
-      // Guessing the current password is limited like a login.
-      await enforceLoginLimits(c, account.email);
+      // Guessing the current password is limited like a login: only a wrong one counts.
+      const attempt = await startLoginAttempt(c, account.email);
       if (!(await verifyPassword(body.password.current, account.password))) {
         throw new AppError(400, "wrong-password", "The current password is incorrect", {
           errors: [{ path: "body.password.current", message: "is incorrect" }],
         });
       }
+      await attempt.succeeded();
       const updated = await users.update(
         account.id,
         { displayName: body.displayName, password: await hashPassword(body.password.next) },

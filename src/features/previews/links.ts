@@ -13,7 +13,7 @@ export const MAX_LINK_LENGTH = 2_048;
  */
 const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`/\\[\]][^\s<>"'`]*/gi;
 /** Trailing characters that end a sentence rather than a link (as GFM's autolink literal trims them). */
-const TRAILING = /^[.,:;!?]$/;
+const TRAILING = /^[.,:;!?*_~]$/;
 
 /** `candidate` without trailing punctuation, and without closing brackets that open nowhere in it (linear time). */
 function trimTrailing(candidate: string): string {
@@ -41,7 +41,6 @@ function trimTrailing(candidate: string): string {
  * IPv6 literals are left out: the Markdown renderer does not autolink them either.
  */
 export function normaliseLink(raw: string): string | null {
-  if (raw.length > MAX_LINK_LENGTH) return null;
   let url: URL;
   try {
     url = new URL(raw);

@@ -8,8 +8,13 @@ const ZIP = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]);
 const HTML = utf8("<!DOCTYPE html><script>alert(document.cookie)</script>");
 
 describe("resolveUploadType", () => {
-  it("asks callers for 4 KiB of head", () => {
-    expect(SNIFF_BYTES).toBe(4096);
+  it("judges text by the whole head a caller reads (SNIFF_BYTES): a NUL in its last byte makes it binary", () => {
+    const head = utf8("a".repeat(SNIFF_BYTES));
+    expect(resolveUploadType("text/plain", head)).toEqual({ ok: true, type: "text/plain", inline: true });
+    head[SNIFF_BYTES - 1] = 0;
+    expect(resolveUploadType("text/plain", head).ok).toBe(false);
+    // The window is at least the 4 KiB that the Files rules in the README promise.
+    expect(SNIFF_BYTES).toBeGreaterThanOrEqual(4096);
   });
 
   it("uses the detected type when nothing, garbage or application/octet-stream is declared", () => {

@@ -50,7 +50,8 @@ export interface SessionStoreOptions {
 
 export type ValidationResult =
   | { ok: true; session: SessionRecord; tokenHash: string; renew: boolean }
-  | { ok: false; reason: "malformed" | "unknown" | "expired" };
+  /** `unavailable`: KV could not be read, so nothing is known about the session (not that it is invalid). */
+  | { ok: false; reason: "malformed" | "unknown" | "expired" | "unavailable" };
 
 const sessionKey = (tokenHash: string) => `s:${tokenHash}`;
 const indexPrefix = (userId: string) => `u:${userId}:`;
@@ -103,7 +104,13 @@ export class SessionStore {
   async validate(token: string): Promise<ValidationResult> {
     if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: "malformed" };
     const tokenHash = await sha256Hex(token);
-    const raw = await this.#kv.get(sessionKey(tokenHash), "json").catch(() => null);
+    let raw: unknown;
+    try {
+      raw = await this.#kv.get(sessionKey(tokenHash), "json");
+    } catch {
+      // A failed read is not an answer: treating it as "unknown" would sign every user out during an outage.
+      return { ok: false, reason: "unavailable" };
+    }
     const parsed = SessionRecordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, reason: "unknown" };
     const session = parsed.data;
