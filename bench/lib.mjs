@@ -171,10 +171,10 @@ export async function writeReport(name, report) {
 export const startDevServer = (name, options) => startSharedDevServer(`bench-${name}`, options);
 
 /** Registers an account and signs it in for a bearer token (as an API client would). */
-export async function registerAndSignIn(base, label) {
+export async function registerAndSignIn(base, label, ip = "192.0.2.10") {
   const email = `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const password = "a benchmark passphrase";
-  const headers = { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.10" };
+  const headers = { "Content-Type": "application/json", "CF-Connecting-IP": ip };
   const reg = await fetch(`${base}/api/auth/register`, {
     method: "POST",
     headers: { ...headers, Origin: base },

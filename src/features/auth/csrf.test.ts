@@ -1,8 +1,14 @@
 // CSRF over every write method: a cookie-authenticated POST, PUT, PATCH or DELETE from no Origin or a foreign
 // one is refused with 403 before its handler runs, and changes nothing; the same request from Outpost's own
 // pages goes through. Reads stay open.
+
+import { env } from "cloudflare:test";
+import { isAppError } from "@outpost/edge-kit/errors";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { BASE, type Client, login, registerUser } from "../../../test/helpers";
+import type { AppEnv, Principal } from "../../http/app-env";
+import { csrfProtection } from "./csrf.middleware";
 
 type Write = {
   method: "POST" | "PUT" | "PATCH" | "DELETE";
@@ -65,5 +71,58 @@ describe("CSRF on every cookie-authenticated write method", () => {
     const { client } = await registerUser("csrfget");
     const res = await client.fetch("/api/auth/me", { headers: { Origin: "" } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("csrfProtection on its own (no origin policy in front of it)", () => {
+  /** The middleware alone, behind a principal of the given kind: the status and code it answers with. */
+  async function through(via: Principal["via"] | null, method: string, headers: Record<string, string>) {
+    const app = new Hono<AppEnv>();
+    app.onError((error, c) =>
+      isAppError(error) ? c.json({ code: error.code }, error.status as 403) : c.text("bug", 500),
+    );
+    app.use(async (c, next) => {
+      if (via) c.set("principal", { sessionId: "s", userId: "u", role: "member", epoch: 0, via });
+      await next();
+    });
+    app.use(csrfProtection({ rawBodyPaths: (path) => path.startsWith("/raw/") }));
+    app.all("*", (c) => c.json({ code: "handled" }, 200));
+    const res = await app.request(`${BASE}/raw/x`, { method, headers }, env);
+    return { status: res.status, code: (await res.json<{ code: string }>()).code };
+  }
+
+  it("refuses a foreign Origin itself, for every write method", async () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      expect(await through("cookie", method, { Origin: "https://evil.example" })).toEqual({
+        status: 403,
+        code: "csrf-rejected",
+      });
+      expect(await through("cookie", method, {})).toEqual({ status: 403, code: "csrf-rejected" });
+      expect(await through("cookie", method, { Origin: BASE })).toEqual({ status: 200, code: "handled" });
+    }
+  });
+
+  it("lets reads, bearer requests and anonymous requests through", async () => {
+    for (const method of ["GET", "OPTIONS"]) {
+      expect(await through("cookie", method, { Origin: "https://evil.example" })).toEqual({
+        status: 200,
+        code: "handled",
+      });
+    }
+    expect(await through("bearer", "DELETE", { Origin: "https://evil.example" })).toEqual({
+      status: 200,
+      code: "handled",
+    });
+    expect(await through(null, "POST", {})).toEqual({ status: 200, code: "handled" });
+  });
+
+  it("accepts a raw body only on the raw-body paths, still from a first-party Origin", async () => {
+    expect(await through("cookie", "PUT", { Origin: BASE, "Content-Type": "application/octet-stream" })).toEqual({
+      status: 200,
+      code: "handled",
+    });
+    expect(
+      await through("cookie", "PUT", { Origin: "https://evil.example", "Content-Type": "application/octet-stream" }),
+    ).toEqual({ status: 403, code: "csrf-rejected" });
   });
 });
