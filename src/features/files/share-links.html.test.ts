@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, TEXT, uploadOk } from "../../../test/files-helpers";
 import { type Client, call, registerUser } from "../../../test/helpers";
 import { FileRepository } from "./file-repository";
-import { createShareLink } from "./share-links";
+import { createShareLink, resolveShareToken } from "./share-links";
 import { prefersHtml } from "./share-links.routes";
 
 /** What Chrome and Firefox send when the user opens a URL. */
@@ -154,5 +154,15 @@ describe("prefersHtml", () => {
     ["text/html;q=abc", false],
   ])("%j → %s", (accept, expected) => {
     expect(prefersHtml(accept)).toBe(expected);
+  });
+});
+
+describe("resolveShareToken", () => {
+  it("refuses a valid token for any method but GET and HEAD", async () => {
+    const token = (await sharePath()).split("/").pop() as string;
+    for (const method of ["GET", "HEAD"]) expect((await resolveShareToken(env, token, method)).id).toBe(fileId);
+    for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
+      await expect(resolveShareToken(env, token, method)).rejects.toMatchObject({ status: 403, reason: "invalid" });
+    }
   });
 });

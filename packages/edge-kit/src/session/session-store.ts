@@ -104,13 +104,18 @@ export class SessionStore {
   async validate(token: string): Promise<ValidationResult> {
     if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: "malformed" };
     const tokenHash = await sha256Hex(token);
-    let raw: unknown;
+    let text: string | null;
     try {
-      raw = await this.#kv.get(sessionKey(tokenHash), "json");
+      text = await this.#kv.get(sessionKey(tokenHash), "text");
     } catch {
       // A failed read is not an answer: treating it as "unknown" would sign every user out during an outage.
       return { ok: false, reason: "unavailable" };
     }
+    // A stored value that is not a session record (corrupt, or not JSON at all) is unknown, not unavailable.
+    let raw: unknown = null;
+    try {
+      raw = text === null ? null : JSON.parse(text);
+    } catch {}
     const parsed = SessionRecordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, reason: "unknown" };
     const session = parsed.data;
