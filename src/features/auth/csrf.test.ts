@@ -126,3 +126,22 @@ describe("csrfProtection on its own (no origin policy in front of it)", () => {
     ).toEqual({ status: 403, code: "csrf-rejected" });
   });
 });
+
+describe("cookie writes must carry JSON", () => {
+  it("refuses a body sent with no Content-Type at all (415) on a route that reads no body, and changes nothing", async () => {
+    const { client } = await registerUser("typeless");
+    // A Uint8Array body gets no Content-Type from fetch: only its length says there is a body. Logout reads
+    // no body, so only this rule stands between such a request and its effect.
+    const untyped = await client.fetch("/api/auth/logout", { method: "POST", body: new Uint8Array([1, 2, 3]) });
+    expect(untyped.status).toBe(415);
+    expect((await untyped.json<{ code: string }>()).code).toBe("unsupported-media-type");
+    const plain = await client.fetch("/api/auth/logout", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "x",
+    });
+    expect(plain.status).toBe(415);
+    // Still signed in.
+    expect((await client.fetch("/api/auth/me")).status).toBe(200);
+  });
+});
