@@ -8,6 +8,8 @@ export interface Socket {
   ws: WebSocket;
   /** Frames as received, except that a `messages` batch appears as one `message` frame per message. */
   frames: Frame[];
+  /** The type of every frame exactly as it arrived (a `messages` batch is one entry). */
+  types: string[];
   closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the first frame (from `from` on) that matches; rejects after 5 s with what did arrive. */
   next(match: (frame: Frame) => boolean, from?: number): Promise<Frame>;
@@ -19,9 +21,11 @@ export interface Socket {
 export function wrap(ws: WebSocket): Socket {
   ws.accept();
   const frames: Frame[] = [];
+  const types: string[] = [];
   const listeners = new Set<() => void>();
   ws.addEventListener("message", (event) => {
     const frame = JSON.parse(String(event.data)) as Frame;
+    types.push(frame.type);
     if (frame.type === "messages") {
       for (const message of frame.messages) frames.push({ type: "message", message } as Frame);
     } else frames.push(frame);
@@ -33,6 +37,7 @@ export function wrap(ws: WebSocket): Socket {
   return {
     ws,
     frames,
+    types,
     closed,
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     messages: (from = 0) =>

@@ -2,64 +2,9 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Client, call, registerUser } from "../../../test/helpers";
+import { type Frame, type Socket, wrap } from "../../../test/room-socket";
 import type { ChatRoom } from "./chat-room";
-import { type ChatMessage, IncomingFrameSchema, type ServerFrame, ServerFrameSchema } from "./rooms.schema";
-
-type Frame = ServerFrame & Record<string, unknown>;
-
-interface Socket {
-  ws: WebSocket;
-  /** Frames as received, except that a `messages` batch appears as one `message` frame per message. */
-  frames: Frame[];
-  /** The type of every frame exactly as it arrived. */
-  types: string[];
-  closed: Promise<{ code: number; reason: string }>;
-  /** Resolves with the first frame (from `from` on) that matches. */
-  next(match: (frame: Frame) => boolean, from?: number): Promise<Frame>;
-  send(frame: unknown): void;
-}
-
-function wrap(ws: WebSocket): Socket {
-  ws.accept();
-  const frames: Frame[] = [];
-  const types: string[] = [];
-  const listeners = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    const frame = JSON.parse(String(event.data)) as Frame;
-    types.push(frame.type);
-    if (frame.type === "messages") {
-      for (const message of frame.messages) frames.push({ type: "message", message } as Frame);
-    } else frames.push(frame);
-    for (const listener of listeners) listener();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
-  );
-  return {
-    ws,
-    frames,
-    types,
-    closed,
-    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
-    next: (match, from = 0) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = frames.slice(from).find(match);
-          if (found) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(found);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no matching frame; got ${JSON.stringify(frames.slice(from)).slice(0, 400)}`));
-        }, 5_000);
-        listeners.add(check);
-        check();
-      }),
-  };
-}
+import { type ChatMessage, IncomingFrameSchema, ServerFrameSchema } from "./rooms.schema";
 
 async function connect(client: Client, room: string, headers: Record<string, string> = {}): Promise<Socket> {
   const res = await client.fetch(`/api/rooms/${room}/ws`, { headers: { Upgrade: "websocket", ...headers } });
