@@ -25,12 +25,28 @@ function browserZod(): Plugin {
   };
 }
 
-/** The part of `ws`'s client WebSocket this patch touches (ws 8; `_isServer`/`_closeFrameReceived` are internal). */
+/** The part of `ws`'s client WebSocket these patches touch (ws 8 internals). */
 interface RelayWebSocket {
   _isServer: boolean;
   _closeFrameReceived: boolean;
   _socket?: { once(event: "finish", listener: () => void): unknown; destroy(): void } | null;
+  /** The opening handshake (Node's `http.ClientRequest`): stored before `ws` ends it, `null` once answered. */
+  _req?: RelayHandshake | null;
   close(code?: number, reason?: string | Buffer): void;
+}
+
+/** The part of the handshake request the deflate patch touches. */
+interface RelayHandshake {
+  readonly headersSent: boolean;
+  getHeader(name: string): unknown;
+  removeHeader(name: string): void;
+}
+
+/** `ws` as the plugin's Miniflare requires it: its client WebSocket is the relay's leg to workerd. */
+function relayWebSocketClass<T>(): { prototype: T } {
+  const pluginEntry = fileURLToPath(import.meta.resolve("@cloudflare/vite-plugin"));
+  const miniflareEntry = createRequire(pluginEntry).resolve("miniflare");
+  return createRequire(miniflareEntry)("ws") as { prototype: T };
 }
 
 /**
@@ -50,10 +66,7 @@ function promptWebSocketClose(): Plugin {
   // On the prototype, not in this module: Vite re-evaluates this file when it restarts the server.
   const PATCHED = Symbol.for("outpost.promptWebSocketClose");
   const patch = () => {
-    // The `ws` copy that the plugin's Miniflare requires (the relay's client to workerd).
-    const pluginEntry = fileURLToPath(import.meta.resolve("@cloudflare/vite-plugin"));
-    const miniflareEntry = createRequire(pluginEntry).resolve("miniflare");
-    const WebSocket = createRequire(miniflareEntry)("ws") as { prototype: RelayWebSocket & { [PATCHED]?: true } };
+    const WebSocket = relayWebSocketClass<RelayWebSocket & { [PATCHED]?: true }>();
     if (WebSocket.prototype[PATCHED]) return;
     WebSocket.prototype[PATCHED] = true;
     const close = WebSocket.prototype.close;
@@ -68,6 +81,47 @@ function promptWebSocketClose(): Plugin {
   return { name: "outpost:prompt-websocket-close", configureServer: patch, configurePreviewServer: patch };
 }
 
+/**
+ * The dev server's WebSockets do not pay permessage-deflate between Vite and workerd.
+ *
+ * The plugin relays each browser WebSocket through Node: a `ws` server socket towards the browser (deflate off,
+ * `ws`'s default) and a `ws` client that Miniflare's `dispatchFetch` opens to workerd. Miniflare passes that
+ * client no `perMessageDeflate` option, so it offers deflate, and workerd accepts: the response reaches the
+ * socket through Miniflare's own entry Worker, whose compatibility date (2025-03-17) turns compression on, so our
+ * `no_web_socket_compression` never applies locally. workerd then deflated every frame once per socket and Node
+ * inflated it again: at 200 clients and 40 messages/s, p50 24–63 ms and p99 119–220 ms through the dev server
+ * against 13–15 and 40–86 ms without it (source and figures: docs/upstream/vite-plugin-websocket-deflate.md).
+ * This patch withdraws the offer before the handshake is sent: `ws` stores its not-yet-ended request in `_req`,
+ * and an accessor there removes `Sec-WebSocket-Extensions` from client handshakes that carry Miniflare's
+ * `MF-Original-URL` header, i.e. only `dispatchFetch`'s WebSockets to its own workerd in this process (the
+ * relay's legs and the plugin's module runner connections, all loopback). Browser-facing sockets and any other
+ * `ws` client are not touched.
+ */
+function relayWebSocketWithoutDeflate(): Plugin {
+  // On the prototype, not in this module: Vite re-evaluates this file when it restarts the server.
+  const PATCHED = Symbol.for("outpost.relayWebSocketWithoutDeflate");
+  const handshake = Symbol("outpost.relayHandshake");
+  type Patched = RelayWebSocket & { [PATCHED]?: true; [handshake]?: RelayHandshake | null };
+  const patch = () => {
+    const WebSocket = relayWebSocketClass<Patched>();
+    if (WebSocket.prototype[PATCHED]) return;
+    WebSocket.prototype[PATCHED] = true;
+    Object.defineProperty(WebSocket.prototype, "_req", {
+      configurable: true,
+      get(this: Patched) {
+        return this[handshake];
+      },
+      set(this: Patched, request: RelayHandshake | null) {
+        if (request && !this._isServer && !request.headersSent && request.getHeader("MF-Original-URL") !== undefined) {
+          request.removeHeader("Sec-WebSocket-Extensions");
+        }
+        this[handshake] = request;
+      },
+    });
+  };
+  return { name: "outpost:relay-websocket-without-deflate", configureServer: patch, configurePreviewServer: patch };
+}
+
 function varOverrides(): Record<string, string> {
   const parsed: unknown = JSON.parse(process.env.OUTPOST_VARS ?? "{}");
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("OUTPOST_VARS: not an object");
@@ -78,6 +132,7 @@ export default defineConfig({
   plugins: [
     browserZod(),
     promptWebSocketClose(),
+    relayWebSocketWithoutDeflate(),
     react(),
     cloudflare({
       configPath: "./wrangler.jsonc",

@@ -5,6 +5,8 @@ const BENCHMARKS = {
   files: () => import("./files.mjs"),
   assistant: () => import("./assistant.mjs"),
   bundle: () => import("./bundle.mjs"),
+  "upload-memory": () => import("./upload-memory.mjs"),
+  "rooms-vs-peer": () => import("./rooms-vs-peer.mjs"),
 };
 
 const name = process.argv[2] ?? "limits";

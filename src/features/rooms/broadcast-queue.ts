@@ -1,22 +1,27 @@
-// Coalesced broadcasts: a stored message goes out at once in a quiet room, or with the others at the next
-// slot the room's send budget allows. The only timer is a flush pending for at most one slot.
+// Broadcasts that go out at once unless the room is behind. A stored message is sent immediately when the previous
+// broadcast's sends have drained; messages stored while they are still going out wait and leave together in one
+// `messages` frame as soon as they have. "Drained" is observed, not assumed: after each broadcast the queue asks
+// the runtime for a zero-delay timer, which fires only once the event loop has worked through what was queued
+// before it (the sends included). So a quiet room never waits for a slot, and a busy one batches exactly as much
+// as it is behind. An optional send budget caps frames per second on top. The only timer is that zero-delay check
+// (or a budget slot) while messages flow: an idle room holds none and can hibernate.
 import type { ChatMessage, ServerFrame } from "./rooms.schema";
 
 interface BroadcastTarget {
-  /** How many sockets a broadcast reaches now (its cost in frames). */
+  /** How many sockets a broadcast reaches now (its cost in frames); read only when a send budget is set. */
   sockets(): number;
   broadcast(frame: ServerFrame, except?: WebSocket): void;
 }
 
 export class BroadcastQueue {
   /**
-   * Frames a second the room may send for messages (0 = unlimited). With N sockets broadcasts are at least
-   * N / budget seconds apart; messages stored in between wait for the next slot and go out together in one
-   * `messages` frame, so a busy room degrades by a bounded delay instead of an unbounded send queue.
+   * An optional cap in frames a second for messages (0 = none, the default). With N sockets, broadcasts are then
+   * at least N / budget seconds apart, and what is stored in between goes out together at the next slot.
    */
   sendBudget: number;
-  /** Stored but not yet broadcast (only while a flush is scheduled). In memory: a restart closes every socket. */
+  /** Stored but not yet broadcast. In memory: a restart closes every socket, and clients resume from storage. */
   #pending: ChatMessage[] = [];
+  /** The pending check: a zero-delay drain check after a broadcast, or the next slot of the send budget. */
   #timer: ReturnType<typeof setTimeout> | null = null;
   #lastBroadcastAt = 0;
   readonly #target: BroadcastTarget;
@@ -26,21 +31,40 @@ export class BroadcastQueue {
     this.sendBudget = sendBudget;
   }
 
-  /** Broadcasts a stored message now, or with the others at the next slot the send budget allows. */
+  /** Broadcasts a stored message now, or, while the previous broadcast is still going out, with it once it has. */
   queue(message: ChatMessage): void {
     this.#pending.push(message);
-    if (this.#timer !== null) return;
-    const spacingMs = this.sendBudget > 0 ? (this.#target.sockets() * 1_000) / this.sendBudget : 0;
-    const waitMs = this.#lastBroadcastAt + spacingMs - Date.now();
-    if (waitMs <= 0) this.flush();
-    // A timer only while messages wait (at most spacingMs): an idle room has none and can hibernate.
-    else this.#timer = setTimeout(() => this.flush(), waitMs);
+    if (this.#timer === null) this.#sendOrWait();
   }
 
   /** Sends whatever waits now (to everyone but `except`, which gets it in its own replay). */
   flush(except?: WebSocket): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#send(except);
+  }
+
+  /** Whether a broadcast or its drain check is outstanding (for tests: an idle room must have none). */
+  get busy(): boolean {
+    return this.#timer !== null || this.#pending.length > 0;
+  }
+
+  #sendOrWait(): void {
+    const waitMs = this.#slotWaitMs();
+    if (waitMs > 0) {
+      this.#timer = setTimeout(() => this.#onTimer(), waitMs);
+      return;
+    }
+    this.#send();
+  }
+
+  #onTimer(): void {
+    this.#timer = null;
+    // Drained with nothing stored meanwhile: the room is idle again, and no timer is left.
+    if (this.#pending.length > 0) this.#sendOrWait();
+  }
+
+  #send(except?: WebSocket): void {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
@@ -50,5 +74,13 @@ export class BroadcastQueue {
       batch.length === 1 && only ? { type: "message", message: only } : { type: "messages", messages: batch },
       except,
     );
+    // Check back once the runtime has worked through these sends; what is stored until then waits for it.
+    if (this.#timer === null) this.#timer = setTimeout(() => this.#onTimer(), 0);
+  }
+
+  #slotWaitMs(): number {
+    if (this.sendBudget <= 0) return 0;
+    const spacingMs = (this.#target.sockets() * 1_000) / this.sendBudget;
+    return this.#lastBroadcastAt + spacingMs - Date.now();
   }
 }

@@ -9,7 +9,7 @@ import { closeSockets } from "./close-sockets";
 import { MessageAllowance } from "./message-allowance";
 import { MessageStore } from "./message-store";
 import { readClientFrame } from "./read-client-frame";
-import { type Attachment, attachmentOf, broadcastFrame, rosterOf, sendFrame } from "./room-sockets";
+import { type Attachment, attachmentOf, broadcastFrame, rosterOf, saveAttachment, sendFrame } from "./room-sockets";
 import {
   IDENTITY_HEADERS,
   isRevoked,
@@ -42,16 +42,21 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #tickets: RoomTickets;
   readonly #allowance: MessageAllowance;
   readonly #retention: number;
+  /**
+   * Every accepted socket, as `getWebSockets()` gave it, kept until one is accepted or closes: a broadcast reads
+   * it instead of asking the runtime for 200 sockets per message. Rebuilt after hibernation (a new instance).
+   */
+  #sockets: WebSocket[] | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = getRoomsConfig(env);
-    this.store = new MessageStore(ctx.storage.sql);
+    this.store = new MessageStore(ctx.storage);
     this.#tickets = new RoomTickets(ctx.storage.sql);
     this.#allowance = new MessageAllowance((userId) => ctx.getWebSockets(userId));
     this.#retention = config.ROOM_RETENTION;
     this.broadcasts = new BroadcastQueue(
-      { sockets: () => ctx.getWebSockets().length, broadcast: (frame, except) => this.#broadcast(frame, except) },
+      { sockets: () => this.#all().length, broadcast: (frame, except) => this.#broadcast(frame, except) },
       config.ROOM_SEND_BUDGET,
     );
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -99,6 +104,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Their unused tickets go too: a ticket is checked for membership only when it is issued.
     this.#tickets.revoke(userId);
     const sockets = this.ctx.getWebSockets(userId);
+    this.#sockets = null;
     const { closed, member } = closeSockets(
       sockets,
       () => true,
@@ -125,6 +131,7 @@ export class ChatRoom extends DurableObject<Env> {
   async revokeSessions(scope: RevokeScope): Promise<{ closed: number; remaining: number }> {
     const tickets = this.#tickets.revokeSessions(scope);
     const sockets = this.ctx.getWebSockets(scope.userId);
+    this.#sockets = null;
     const result = closeSockets(
       sockets,
       (attachment) => isRevoked(attachment, scope),
@@ -166,6 +173,7 @@ export class ChatRoom extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     const firstConnection = !this.#roster().some((m) => m.userId === member.userId);
     this.ctx.acceptWebSocket(server, [member.userId]);
+    this.#sockets = null;
     const attachment: Attachment = {
       member,
       sessionId,
@@ -175,7 +183,7 @@ export class ChatRoom extends DurableObject<Env> {
       lastTypingAt: 0,
       invalidFrames: 0,
     };
-    server.serializeAttachment(attachment);
+    saveAttachment(server, attachment);
 
     const roster = this.#roster();
     const lastId = this.store.lastId();
@@ -240,7 +248,7 @@ export class ChatRoom extends DurableObject<Env> {
       });
       return;
     }
-    ws.serializeAttachment({ ...attachment, bucket: decision.nextState });
+    saveAttachment(ws, { ...attachment, bucket: decision.nextState });
 
     let stored: { message: ChatMessage; duplicate: boolean };
     try {
@@ -269,7 +277,7 @@ export class ChatRoom extends DurableObject<Env> {
   #onTyping(ws: WebSocket, attachment: Attachment): void {
     const now = Date.now();
     if (now - attachment.lastTypingAt < TYPING_EVERY_MS) return;
-    ws.serializeAttachment({ ...attachment, lastTypingAt: now });
+    saveAttachment(ws, { ...attachment, lastTypingAt: now });
     this.#broadcast({ type: "typing", member: attachment.member }, ws);
   }
 
@@ -297,13 +305,14 @@ export class ChatRoom extends DurableObject<Env> {
       ws.close(1008, "too many invalid frames");
       return;
     }
-    ws.serializeAttachment({ ...attachment, invalidFrames });
+    saveAttachment(ws, { ...attachment, invalidFrames });
     sendFrame(ws, { type: "error", code, reason: reason.slice(0, 200) });
   }
 
   // ---- helpers ----
 
   #left(ws: WebSocket): void {
+    this.#sockets = null;
     const attachment = attachmentOf(ws);
     if (!attachment || attachment.removed || attachment.revoked) return;
     const roster = this.#roster(ws);
@@ -313,7 +322,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #roster(except?: WebSocket): Member[] {
-    return rosterOf(this.ctx.getWebSockets(), except);
+    return rosterOf(this.#all(), except);
   }
 
   /** Previews of a new message's links (cached in KV), sent to everyone in the room once known. */
@@ -327,7 +336,12 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
-    broadcastFrame(this.ctx.getWebSockets(), frame, except);
+    broadcastFrame(this.#all(), frame, except);
+  }
+
+  #all(): WebSocket[] {
+    this.#sockets ??= this.ctx.getWebSockets();
+    return this.#sockets;
   }
 
   #rememberName(room: string): void {

@@ -1,7 +1,7 @@
 // Closing a user's sockets from outside: removal from a private room (4403) and an ended session (4401). Each
 // socket is marked in its attachment before it is closed, so nothing it still sends is read (webSocketMessage)
 // and its `leave` is announced once, by the caller, not again when its close comes back.
-import { type Attachment, attachmentOf } from "./room-sockets";
+import { type Attachment, attachmentOf, saveAttachment } from "./room-sockets";
 import type { Member } from "./rooms.schema";
 
 export interface ClosedSockets {
@@ -30,7 +30,7 @@ export function closeSockets(
     }
     if (attachment) {
       result.member = attachment.member;
-      ws.serializeAttachment({ ...attachment, [mark]: true });
+      saveAttachment(ws, { ...attachment, [mark]: true });
     }
     try {
       ws.close(code, reason);

@@ -3,7 +3,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatRoom } from "./chat-room";
-import type { MessageStore } from "./message-store";
+import { MessageStore } from "./message-store";
 
 let roomSeq = 0;
 /** Runs `fn` on the store of a fresh room holding `count` messages m1…m<count> (alice, then bob alternating). */
@@ -48,6 +48,8 @@ describe("MessageStore", () => {
       return s.insert({ userId: "alice", displayName: "alice", text: "new", now: 9_999 }).message.id;
     });
     expect(next).toBe(4);
+    // Even asked to keep none, the newest stays: the next id is one more than the largest.
+    expect(await withStore(3, (s) => [s.enforceRetention(0), s.firstId(), s.lastId()])).toEqual([2, 3, 3]);
     expect(await withStore(0, (s) => [s.firstId(), s.lastId(), s.lastMessageAt()])).toEqual([0, 0, null]);
   });
 
@@ -78,5 +80,88 @@ describe("MessageStore", () => {
     expect(found.none).toEqual([]);
     expect(found.empty).toEqual([]);
     expect(found.limited).toEqual(["friday deploy plan"]);
+  });
+
+  it("writes two rows per new message and none for a retry", async () => {
+    const writes = await withStore(0, () => null).then(() =>
+      runInDurableObject(env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(`store-${roomSeq}`)), (room: ChatRoom, state) => {
+        const sql = state.storage.sql;
+        const exec = sql.exec.bind(sql);
+        let rowsWritten = 0;
+        // Counts what every statement of an insert writes, as the Durable Object's SQLite API reports it.
+        Object.defineProperty(sql, "exec", {
+          configurable: true,
+          value: (query: string, ...bindings: unknown[]) => {
+            const cursor = exec(query, ...bindings);
+            const rows = cursor.toArray();
+            rowsWritten += cursor.rowsWritten;
+            return { toArray: () => rows, one: () => rows[0] };
+          },
+        });
+        try {
+          const counts: number[] = [];
+          for (const clientMessageId of ["w1", "w2", "w1", undefined]) {
+            rowsWritten = 0;
+            room.store.insert({ userId: "alice", displayName: "alice", text: "x", clientMessageId, now: 1 });
+            counts.push(rowsWritten);
+          }
+          return counts;
+        } finally {
+          Object.defineProperty(sql, "exec", { configurable: true, value: exec });
+        }
+      }),
+    );
+    // New, new, a retry of w1 (nothing written), and one without a client id (no index entry).
+    expect(writes).toEqual([2, 2, 0, 1]);
+  });
+
+  it("moves a room made with AUTOINCREMENT to the plain table, keeping ids, texts and idempotency", async () => {
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName("store-autoincrement"));
+    const after = await runInDurableObject(stub, (_room: ChatRoom, state) => {
+      const sql = state.storage.sql;
+      // The table as rooms created before this change have it, with two messages and a trimmed first one.
+      sql.exec("DROP TABLE messages");
+      sql.exec(`CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,
+        display_name TEXT NOT NULL, text TEXT NOT NULL, client_id TEXT, created_at INTEGER NOT NULL)`);
+      sql.exec(
+        "CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages (user_id, client_id) WHERE client_id IS NOT NULL",
+      );
+      for (const [text, clientId] of [
+        ["old", "o1"],
+        ["kept", "k1"],
+        ["newest", "n1"],
+      ]) {
+        sql.exec(
+          "INSERT INTO messages (user_id, display_name, text, client_id, created_at) VALUES ('alice', 'alice', ?, ?, 1)",
+          text,
+          clientId,
+        );
+      }
+      sql.exec("DELETE FROM messages WHERE id = 1");
+      const store = new MessageStore(state.storage);
+      const schema = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'messages'").one().sql;
+      const retry = store.insert({
+        userId: "alice",
+        displayName: "alice",
+        text: "kept",
+        clientMessageId: "k1",
+        now: 2,
+      });
+      const next = store.insert({ userId: "alice", displayName: "alice", text: "next", clientMessageId: "x1", now: 3 });
+      return {
+        autoincrement: /AUTOINCREMENT/i.test(schema),
+        kept: store.after(0, 10).map((m) => [m.id, m.text]),
+        retry,
+        next,
+      };
+    });
+    expect(after.autoincrement).toBe(false);
+    expect(after.kept).toEqual([
+      [2, "kept"],
+      [3, "newest"],
+      [4, "next"],
+    ]);
+    expect(after.retry).toMatchObject({ duplicate: true, message: { id: 2 } });
+    expect(after.next).toMatchObject({ duplicate: false, message: { id: 4 } });
   });
 });

@@ -1,4 +1,5 @@
 // A room's messages in its Durable Object's SQLite: ids that only grow, idempotent client ids, retention.
+// A new message writes two rows (itself and its client-id index entry).
 import type { ChatMessage } from "./rooms.schema";
 
 type MessageRow = {
@@ -21,48 +22,74 @@ function toMessage(row: MessageRow): ChatMessage {
   };
 }
 
+const CREATE_MESSAGES = `CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  client_id TEXT,
+  created_at INTEGER NOT NULL
+)`;
+const CREATE_CLIENT_INDEX =
+  "CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages (user_id, client_id) WHERE client_id IS NOT NULL";
+
+/**
+ * Creates the messages table, or moves one made with AUTOINCREMENT (before issue 16) to the plain rowid table.
+ * Ids still never repeat: a new id is one more than the largest, and retention deletes only the oldest rows while
+ * keeping at least 100, so the largest is never deleted. AUTOINCREMENT wrote a third row per message (its counter
+ * in sqlite_sequence) to guarantee what retention already does.
+ */
+function createMessages(storage: Pick<DurableObjectStorage, "sql" | "transactionSync">): void {
+  const { sql } = storage;
+  const existing = sql
+    .exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")
+    .toArray()[0];
+  if (!existing) {
+    sql.exec(CREATE_MESSAGES);
+  } else if (/AUTOINCREMENT/i.test(existing.sql)) {
+    storage.transactionSync(() => {
+      sql.exec(CREATE_MESSAGES.replace("CREATE TABLE messages", "CREATE TABLE messages_next"));
+      sql.exec(
+        "INSERT INTO messages_next (id, user_id, display_name, text, client_id, created_at) " +
+          "SELECT id, user_id, display_name, text, client_id, created_at FROM messages",
+      );
+      sql.exec("DROP TABLE messages");
+      sql.exec("ALTER TABLE messages_next RENAME TO messages");
+    });
+  }
+  sql.exec(CREATE_CLIENT_INDEX);
+}
+
 export class MessageStore {
   readonly #sql: SqlStorage;
 
-  constructor(sql: SqlStorage) {
-    this.#sql = sql;
-    // AUTOINCREMENT: ids are never reused, even after retention deletes the oldest rows.
-    sql.exec(`CREATE TABLE IF NOT EXISTS messages (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      user_id TEXT NOT NULL,
-      display_name TEXT NOT NULL,
-      text TEXT NOT NULL,
-      client_id TEXT,
-      created_at INTEGER NOT NULL
-    )`);
-    sql.exec(
-      "CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages (user_id, client_id) WHERE client_id IS NOT NULL",
-    );
+  constructor(storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {
+    this.#sql = storage.sql;
+    createMessages(storage);
   }
 
-  /** Stores a message once per (user, client id); a retry returns the stored one with `duplicate: true`. */
+  /**
+   * Stores a message once per (user, client id); a retry returns the stored one with `duplicate: true`.
+   * Two rows written per new message (the row and its client-id index entry) in one statement; a duplicate
+   * writes nothing and costs a second statement.
+   */
   insert(input: { userId: string; displayName: string; text: string; clientMessageId?: string; now: number }) {
-    if (input.clientMessageId) {
-      const existing = this.#sql
-        .exec<MessageRow>(
-          "SELECT * FROM messages WHERE user_id = ? AND client_id = ?",
-          input.userId,
-          input.clientMessageId,
-        )
-        .toArray()[0];
-      if (existing) return { message: toMessage(existing), duplicate: true };
-    }
-    const row = this.#sql
+    const clientId = input.clientMessageId ?? null;
+    const inserted = this.#sql
       .exec<MessageRow>(
-        "INSERT INTO messages (user_id, display_name, text, client_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+        "INSERT OR IGNORE INTO messages (user_id, display_name, text, client_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
         input.userId,
         input.displayName,
         input.text,
-        input.clientMessageId ?? null,
+        clientId,
         input.now,
       )
+      .toArray()[0];
+    if (inserted) return { message: toMessage(inserted), duplicate: false };
+    const existing = this.#sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE user_id = ? AND client_id = ?", input.userId, clientId)
       .one();
-    return { message: toMessage(row), duplicate: false };
+    return { message: toMessage(existing), duplicate: true };
   }
 
   /** Messages after `lastId`, oldest first, at most `limit`. */
@@ -87,10 +114,9 @@ export class MessageStore {
     return { messages: page.map(toMessage), nextBefore: rows.length > limit && first ? first.id : null };
   }
 
+  /** The newest id (0 when none): never deleted by retention, so ids only grow. */
   lastId(): number {
-    return (
-      this.#sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").toArray()[0]?.seq ?? 0
-    );
+    return this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM messages").one().id ?? 0;
   }
 
   /** The oldest id still kept (0 when empty). */
@@ -109,9 +135,9 @@ export class MessageStore {
     return this.#sql.exec<{ at: number | null }>("SELECT max(created_at) AS at FROM messages").one().at;
   }
 
-  /** Deletes everything older than the newest `keep` messages. */
+  /** Deletes everything older than the newest `keep` messages (at least the newest is kept: ids never repeat). */
   enforceRetention(keep: number): number {
-    const cutoff = this.lastId() - keep;
+    const cutoff = this.lastId() - Math.max(1, keep);
     if (cutoff <= 0) return 0;
     return this.#sql.exec("DELETE FROM messages WHERE id <= ?", cutoff).rowsWritten;
   }

@@ -19,7 +19,26 @@ export interface Attachment {
   revoked?: boolean;
 }
 
-export const attachmentOf = (ws: WebSocket) => ws.deserializeAttachment() as Attachment | null;
+/**
+ * Attachments as last written, by socket, so the hot path reads them without deserialising one per frame. Only
+ * for this instance's socket objects: after hibernation the sockets are new objects and are read afresh.
+ */
+const attachments = new WeakMap<WebSocket, Attachment>();
+
+/** The socket's attachment (from memory, or deserialised once after hibernation); null for a foreign socket. */
+export function attachmentOf(ws: WebSocket): Attachment | null {
+  const known = attachments.get(ws);
+  if (known) return known;
+  const stored = ws.deserializeAttachment() as Attachment | null;
+  if (stored) attachments.set(ws, stored);
+  return stored;
+}
+
+/** Writes the socket's attachment (kept through hibernation) and the copy the hot path reads. */
+export function saveAttachment(ws: WebSocket, attachment: Attachment): void {
+  ws.serializeAttachment(attachment);
+  attachments.set(ws, attachment);
+}
 
 /** Everyone connected, once each, rebuilt from the sockets' attachments (survives hibernation). */
 export function rosterOf(sockets: readonly WebSocket[], except?: WebSocket): Member[] {

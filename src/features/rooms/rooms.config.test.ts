@@ -4,9 +4,9 @@ import { getRoomsConfig } from "./rooms.config";
 
 describe("rooms configuration", () => {
   it("defaults the send budget and the retention when the vars are absent", () => {
-    expect(getRoomsConfig({})).toEqual({ ROOM_SEND_BUDGET: 5_000, ROOM_RETENTION: 10_000 });
-    expect(getRoomsConfig({ ROOM_SEND_BUDGET: "0", ROOM_RETENTION: "100" })).toEqual({
-      ROOM_SEND_BUDGET: 0,
+    expect(getRoomsConfig({})).toEqual({ ROOM_SEND_BUDGET: 0, ROOM_RETENTION: 10_000 });
+    expect(getRoomsConfig({ ROOM_SEND_BUDGET: "5000", ROOM_RETENTION: "100" })).toEqual({
+      ROOM_SEND_BUDGET: 5_000,
       ROOM_RETENTION: 100,
     });
   });

@@ -4,10 +4,11 @@ import { z } from "zod";
 
 const RoomsConfigSchema = z.object({
   /**
-   * Frames a second one room may send for messages (0 = unlimited). Each broadcast costs one frame per
-   * socket, so with N sockets broadcasts are at least N / budget seconds apart (see BroadcastQueue).
+   * An optional cap on frames a second one room sends for messages (0 = none: a room coalesces only while it is
+   * behind). Each broadcast costs one frame per socket, so with N sockets broadcasts are then at least N / budget
+   * seconds apart (see BroadcastQueue).
    */
-  ROOM_SEND_BUDGET: wholeNumber(0, 10_000_000).default(5_000),
+  ROOM_SEND_BUDGET: wholeNumber(0, 10_000_000).default(0),
   /** Messages a room keeps; older ones are deleted, checked every 100th message. */
   ROOM_RETENTION: wholeNumber(100, 100_000_000).default(10_000),
 });
