@@ -28,9 +28,12 @@ export const fileErrors = {
             : `Files of type ${detected} are not accepted`,
       },
     ),
-  lengthMismatch: (expected: number, received: number) =>
+  lengthMismatch: (expected: number, received: number | null) =>
     new AppError(400, "body-length-mismatch", "The body does not match its length", {
-      detail: `Expected ${expected} bytes, received ${received}`,
+      detail:
+        received === null
+          ? `Expected ${expected} bytes; the body ended or failed before them`
+          : `Expected ${expected} bytes, received ${received}`,
     }),
   storage: (cause: unknown) =>
     new AppError(503, "storage-unavailable", "File storage is unavailable", {

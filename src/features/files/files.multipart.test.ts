@@ -231,6 +231,45 @@ describe("multipart uploads", () => {
     },
   );
 
+  it("answers 503, not 400, when R2 stops part-way through a part the client sent whole", async () => {
+    const upload = await (await create(alice, size, { partSize: MIN_PART_BYTES })).json<{ file: { id: string } }>();
+    const id = upload.file.id;
+    // R2 takes one chunk of the part, then fails: the body still has bytes, so the fault is storage's.
+    const stopsEarly = new Proxy(env.FILES, {
+      get(target, property, receiver) {
+        if (property === "resumeMultipartUpload") {
+          return () => ({
+            async uploadPart(_n: number, value: ReadableStream<Uint8Array>) {
+              const reader = value.getReader();
+              await reader.read();
+              await reader.cancel(new Error("storage went away"));
+              throw new Error("injected fault: uploadPart part-way");
+            },
+          });
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const res = await sendStream(
+      alice,
+      "PUT",
+      `/api/files/uploads/${id}/parts/2`,
+      cutBody(part(2), part(2).byteLength, "close"),
+      part(2).byteLength,
+    );
+    expect(res.status).toBe(200);
+    const failed = await fetchWith({ FILES: stopsEarly }, alice, `/api/files/uploads/${id}/parts/2`, {
+      method: "PUT",
+      headers: { "Content-Length": String(part(2).byteLength) },
+      body: cutBody(part(2), part(2).byteLength, "close"),
+      // @ts-expect-error: workerd needs duplex for a streamed request body
+      duplex: "half",
+    });
+    expect(failed.status).toBe(503);
+    expect((await failed.json<{ code: string }>()).code).toBe("storage-unavailable");
+  });
+
   it.each(["close", "error"] as const)(
     "answers a part cut short by the client (%s) with 400 body-length-mismatch and records nothing",
     async (how) => {

@@ -1,5 +1,8 @@
 // Front door of the files feature: search over analysed files (for the assistant), the routes, the queue
-// consumer, the sweeper and the UserStats Durable Object.
+// consumer, the sweeper and the UserStats Durable Object; and, for bench/upload-memory.mjs's bare Worker, the
+// upload byte-stream helpers and the analysis, so it can measure them without the rest of Outpost.
+export { forward, readHead, replay } from "./byte-stream";
+export { analyseFile } from "./file-analysis";
 export { type FileHit, FileSearch } from "./file-search";
 export { sweepFiles } from "./file-sweeper";
 export { fileEventHandlers, handleDeadLetters } from "./files.queue";

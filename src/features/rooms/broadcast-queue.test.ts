@@ -21,7 +21,11 @@ function queueOf(sendBudget = 0, sockets = 2) {
       sockets: () => sockets,
       broadcast: (frame: ServerFrame, except?: WebSocket) => {
         const ids =
-          frame.type === "message" ? [frame.message.id] : frame.type === "messages" ? frame.messages.map((m) => m.id) : [];
+          frame.type === "message"
+            ? [frame.message.id]
+            : frame.type === "messages"
+              ? frame.messages.map((m) => m.id)
+              : [];
         sent.push({ at: Date.now(), ids, except });
       },
     },
