@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { machineInfo, registerAndSignIn, root, startDevServer, writeReport } from "./lib.mjs";
 import { treeCpuSecondsByName } from "./proc.mjs";
+import { storagePerMessage } from "./rooms.mjs";
 
 const shared = process.env.OUTPOST_SHARED ?? path.resolve(root, "..", "shared");
 const instruments = path.join(shared, "bench");
@@ -276,7 +277,7 @@ function summarise(runs) {
   };
 }
 
-function verdicts(table, dev) {
+function verdicts(table, dev, storage) {
   const at = (name) => table.find((row) => row.scenario === name);
   const targets = [];
   for (const name of ["n200-r40", "n200-r100"]) {
@@ -323,6 +324,13 @@ function verdicts(table, dev) {
       dev: { p50: dev.p50, p99: dev.p99 },
       wranglerDev: { p50: at("n200-r40").outpost.p50, p99: at("n200-r40").outpost.p99 },
       met: dev.p99 <= 2 * at("n200-r40").outpost.p99,
+    });
+  }
+  if (storage) {
+    targets.push({
+      target: "rows written per message: at most 2",
+      outpost: { rowsWrittenPerMessage: storage.rowsWrittenPerMessage },
+      met: storage.rowsWrittenPerMessage <= 2,
     });
   }
   return targets;
@@ -465,6 +473,8 @@ export async function run() {
     }
   }
   rmSync(work, { recursive: true, force: true });
+  // Rows written per stored message, as the Durable Object's SQLite API counts them (Miniflare, instrumented room).
+  const storage = !ONLY || ONLY.includes("storage") ? await storagePerMessage() : null;
   const report = {
     benchmark: "rooms-vs-peer",
     date: new Date().toISOString(),
@@ -488,7 +498,8 @@ export async function run() {
     scenarios: table,
     devServer: dev,
     profiles: PROFILE ? profiles : undefined,
-    targets: verdicts(table, dev),
+    storagePerMessage: storage,
+    targets: verdicts(table, dev, storage),
     seconds: Math.round((Date.now() - started) / 1000),
   };
   const file = await writeReport(ONLY ? "rooms-vs-peer-partial" : "rooms-vs-peer", report);

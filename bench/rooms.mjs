@@ -196,7 +196,7 @@ const DEFLATE_SCENARIOS = [
 const SWEEP = [25, 50, 100, 200, 400];
 
 /** Storage work per stored message, counted by the bench Worker's instrumented ChatRoom (Miniflare only). */
-async function storagePerMessage() {
+export async function storagePerMessage() {
   const { mf, url } = await startMiniflare({ LOG_LEVEL: "warn" }, { countRoomStorage: true });
   try {
     const res = await fetch(`${url}/__bench/room-storage?messages=200`);
