@@ -36,7 +36,7 @@ function sampler(pid) {
 }
 
 /** An MP4-looking payload (analysis skips video, so the figures are transfer, not analysis). */
-function payload(size, seed) {
+export function payload(size, seed) {
   const bytes = Buffer.allocUnsafe(size);
   let x = seed * 2654435761;
   for (let i = 0; i < size; i += 4) {
@@ -48,7 +48,7 @@ function payload(size, seed) {
   return bytes;
 }
 
-function withMp4Header(bytes) {
+export function withMp4Header(bytes) {
   Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]).copy(bytes, 0);
   return bytes;
 }

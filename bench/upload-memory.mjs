@@ -20,6 +20,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { payload, withMp4Header } from "./files.mjs";
 import { machineInfo, registerAndSignIn, root, startMiniflare, writeReport } from "./lib.mjs";
 import { processTree } from "./proc.mjs";
 
@@ -78,23 +79,6 @@ function sampler() {
 }
 
 /** The same pseudo-random bytes as bench/files.mjs. */
-function payload(size, seed) {
-  const bytes = Buffer.allocUnsafe(size);
-  let x = seed * 2654435761;
-  for (let i = 0; i < size; i += 4) {
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    bytes.writeUInt32LE(x, Math.min(i, size - 4));
-  }
-  return bytes;
-}
-
-function withMp4Header(bytes) {
-  Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]).copy(bytes, 0);
-  return bytes;
-}
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Outpost's multipart API: create (JSON), PUT parts, complete; then its analysis reads the object once. */
