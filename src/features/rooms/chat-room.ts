@@ -9,7 +9,7 @@ import { closeSockets } from "./close-sockets";
 import { MessageAllowance } from "./message-allowance";
 import { MessageStore } from "./message-store";
 import { readClientFrame } from "./read-client-frame";
-import { type Attachment, attachmentOf, broadcastFrame, rosterOf, saveAttachment, sendFrame } from "./room-sockets";
+import { type Attachment, attachmentOf, RoomSockets, saveAttachment, sendFrame } from "./room-sockets";
 import {
   IDENTITY_HEADERS,
   isRevoked,
@@ -27,7 +27,6 @@ import {
   type Member,
   RESUME_MAX,
   type RoomStats,
-  type ServerFrame,
 } from "./rooms.schema";
 
 const TYPING_EVERY_MS = 2_000;
@@ -42,21 +41,21 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #tickets: RoomTickets;
   readonly #allowance: MessageAllowance;
   readonly #retention: number;
-  /**
-   * Every accepted socket, as `getWebSockets()` gave it, kept until one is accepted or closes: a broadcast reads
-   * it instead of asking the runtime for 200 sockets per message. Rebuilt after hibernation (a new instance).
-   */
-  #sockets: WebSocket[] | null = null;
+  readonly #sockets: RoomSockets;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = getRoomsConfig(env);
+    this.#sockets = new RoomSockets(ctx);
     this.store = new MessageStore(ctx.storage);
     this.#tickets = new RoomTickets(ctx.storage.sql);
     this.#allowance = new MessageAllowance((userId) => ctx.getWebSockets(userId));
     this.#retention = config.ROOM_RETENTION;
     this.broadcasts = new BroadcastQueue(
-      { sockets: () => this.#all().length, broadcast: (frame, except) => this.#broadcast(frame, except) },
+      {
+        sockets: () => this.#sockets.all().length,
+        broadcast: (frame, except) => this.#sockets.broadcast(frame, except),
+      },
       config.ROOM_SEND_BUDGET,
     );
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -87,7 +86,7 @@ export class ChatRoom extends DurableObject<Env> {
       name: this.#roomName(),
       messageCount: lastId,
       lastMessageAt: at === null ? null : new Date(at).toISOString(),
-      online: this.#roster(),
+      online: this.#sockets.roster(),
       lastId,
       unread:
         reader && lastReadId !== null && lastReadId < lastId ? this.store.unreadSince(lastReadId, reader.userId) : 0,
@@ -104,7 +103,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Their unused tickets go too: a ticket is checked for membership only when it is issued.
     this.#tickets.revoke(userId);
     const sockets = this.ctx.getWebSockets(userId);
-    this.#sockets = null;
+    this.#sockets.changed();
     const { closed, member } = closeSockets(
       sockets,
       () => true,
@@ -112,14 +111,14 @@ export class ChatRoom extends DurableObject<Env> {
       CLOSE_REMOVED_FROM_ROOM,
       "removed from the room",
     );
-    if (member) this.#broadcast({ type: "presence", event: "leave", member, roster: this.#roster() });
+    if (member) this.#sockets.broadcast({ type: "presence", event: "leave", member, roster: this.#sockets.roster() });
     this.announceMembership("removed", userId);
     return closed;
   }
 
   /** Tells everyone connected that the member list changed (private rooms; the Worker calls it). */
   announceMembership(event: "added" | "removed", userId: string): void {
-    this.#broadcast({ type: "membership", event, userId });
+    this.#sockets.broadcast({ type: "membership", event, userId });
   }
 
   /**
@@ -131,7 +130,7 @@ export class ChatRoom extends DurableObject<Env> {
   async revokeSessions(scope: RevokeScope): Promise<{ closed: number; remaining: number }> {
     const tickets = this.#tickets.revokeSessions(scope);
     const sockets = this.ctx.getWebSockets(scope.userId);
-    this.#sockets = null;
+    this.#sockets.changed();
     const result = closeSockets(
       sockets,
       (attachment) => isRevoked(attachment, scope),
@@ -139,8 +138,13 @@ export class ChatRoom extends DurableObject<Env> {
       CLOSE_SESSION_ENDED,
       "session ended: sign in again",
     );
-    if (result.member && !this.#roster().some((m) => m.userId === scope.userId)) {
-      this.#broadcast({ type: "presence", event: "leave", member: result.member, roster: this.#roster() });
+    if (result.member && !this.#sockets.roster().some((m) => m.userId === scope.userId)) {
+      this.#sockets.broadcast({
+        type: "presence",
+        event: "leave",
+        member: result.member,
+        roster: this.#sockets.roster(),
+      });
     }
     return { closed: result.closed, remaining: result.kept + tickets };
   }
@@ -171,9 +175,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.broadcasts.flush();
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    const firstConnection = !this.#roster().some((m) => m.userId === member.userId);
+    const firstConnection = !this.#sockets.roster().some((m) => m.userId === member.userId);
     this.ctx.acceptWebSocket(server, [member.userId]);
-    this.#sockets = null;
+    this.#sockets.changed();
     const attachment: Attachment = {
       member,
       sessionId,
@@ -185,7 +189,7 @@ export class ChatRoom extends DurableObject<Env> {
     };
     saveAttachment(server, attachment);
 
-    const roster = this.#roster();
+    const roster = this.#sockets.roster();
     const lastId = this.store.lastId();
     sendFrame(server, {
       type: "welcome",
@@ -195,7 +199,7 @@ export class ChatRoom extends DurableObject<Env> {
       history: this.store.page(undefined, WELCOME_HISTORY).messages,
       lastId,
     });
-    if (firstConnection) this.#broadcast({ type: "presence", event: "join", member, roster }, server);
+    if (firstConnection) this.#sockets.broadcast({ type: "presence", event: "join", member, roster }, server);
     const headers = { [JOINED_HEADERS.userId]: member.userId, [JOINED_HEADERS.lastId]: String(lastId) };
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -278,7 +282,7 @@ export class ChatRoom extends DurableObject<Env> {
     const now = Date.now();
     if (now - attachment.lastTypingAt < TYPING_EVERY_MS) return;
     saveAttachment(ws, { ...attachment, lastTypingAt: now });
-    this.#broadcast({ type: "typing", member: attachment.member }, ws);
+    this.#sockets.broadcast({ type: "typing", member: attachment.member }, ws);
   }
 
   #onResume(ws: WebSocket, lastId: number): void {
@@ -312,17 +316,13 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- helpers ----
 
   #left(ws: WebSocket): void {
-    this.#sockets = null;
+    this.#sockets.changed();
     const attachment = attachmentOf(ws);
     if (!attachment || attachment.removed || attachment.revoked) return;
-    const roster = this.#roster(ws);
+    const roster = this.#sockets.roster(ws);
     if (!roster.some((m) => m.userId === attachment.member.userId)) {
-      this.#broadcast({ type: "presence", event: "leave", member: attachment.member, roster }, ws);
+      this.#sockets.broadcast({ type: "presence", event: "leave", member: attachment.member, roster }, ws);
     }
-  }
-
-  #roster(except?: WebSocket): Member[] {
-    return rosterOf(this.#all(), except);
   }
 
   /** Previews of a new message's links (cached in KV), sent to everyone in the room once known. */
@@ -331,17 +331,8 @@ export class ChatRoom extends DurableObject<Env> {
       const preview = await linkPreview(this.env, url).catch(() => null);
       // The message itself reaches everyone before its preview.
       this.broadcasts.flush();
-      this.#broadcast({ type: "preview", messageId: message.id, url, preview });
+      this.#sockets.broadcast({ type: "preview", messageId: message.id, url, preview });
     }
-  }
-
-  #broadcast(frame: ServerFrame, except?: WebSocket): void {
-    broadcastFrame(this.#all(), frame, except);
-  }
-
-  #all(): WebSocket[] {
-    this.#sockets ??= this.ctx.getWebSockets();
-    return this.#sockets;
   }
 
   #rememberName(room: string): void {

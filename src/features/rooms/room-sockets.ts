@@ -71,3 +71,34 @@ export function broadcastFrame(sockets: readonly WebSocket[], frame: ServerFrame
     }
   }
 }
+
+/**
+ * The room's accepted sockets, listed once and kept until one is accepted or leaves: a broadcast reads the list
+ * instead of asking the runtime for every socket per message. A new instance (after hibernation) lists afresh.
+ */
+export class RoomSockets {
+  #all: WebSocket[] | null = null;
+  readonly #ctx: DurableObjectState;
+
+  constructor(ctx: DurableObjectState) {
+    this.#ctx = ctx;
+  }
+
+  all(): WebSocket[] {
+    this.#all ??= this.#ctx.getWebSockets();
+    return this.#all;
+  }
+
+  /** A socket was accepted, closed or is being closed: list them again next time. */
+  changed(): void {
+    this.#all = null;
+  }
+
+  roster(except?: WebSocket): Member[] {
+    return rosterOf(this.all(), except);
+  }
+
+  broadcast(frame: ServerFrame, except?: WebSocket): void {
+    broadcastFrame(this.all(), frame, except);
+  }
+}
