@@ -48,6 +48,18 @@ export function payload(size, seed) {
   return bytes;
 }
 
+/**
+ * Part `n` of `partCount` for a `size`-byte multipart upload: a fresh copy cut from the template, numbered at
+ * byte 64 so parts differ, the first one MP4-looking.
+ */
+export function partBody(template, n, partCount, size) {
+  const length = n < partCount ? template.byteLength : size - template.byteLength * (partCount - 1);
+  const body = Buffer.from(template.subarray(0, length));
+  body.writeUInt32LE(n, 64);
+  if (n === 1) withMp4Header(body);
+  return body;
+}
+
 export function withMp4Header(bytes) {
   Buffer.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]).copy(bytes, 0);
   return bytes;
@@ -97,10 +109,7 @@ async function multipart(base, auth, size, pid) {
   const worker = async () => {
     while (next <= upload.partCount) {
       const n = next++;
-      const length = n < upload.partCount ? PART : size - PART * (upload.partCount - 1);
-      const body = Buffer.from(template.subarray(0, length));
-      body.writeUInt32LE(n, 64);
-      if (n === 1) withMp4Header(body);
+      const body = partBody(template, n, upload.partCount, size);
       const res = await fetch(`${base}/api/files/uploads/${id}/parts/${n}`, { method: "PUT", headers: auth, body });
       if (res.status !== 200) throw new Error(`part ${n}: ${res.status} ${await res.text()}`);
       finished++;

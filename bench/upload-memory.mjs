@@ -20,7 +20,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { payload, withMp4Header } from "./files.mjs";
+import { partBody, payload } from "./files.mjs";
 import { machineInfo, registerAndSignIn, root, startMiniflare, writeReport } from "./lib.mjs";
 import { processTree } from "./proc.mjs";
 
@@ -171,10 +171,7 @@ async function upload(target, size) {
   const lane = async () => {
     while (next <= created.partCount) {
       const n = next++;
-      const length = n < created.partCount ? PART : size - PART * (created.partCount - 1);
-      const body = Buffer.from(template.subarray(0, length));
-      body.writeUInt32LE(n, 64);
-      if (n === 1) withMp4Header(body);
+      const body = partBody(template, n, created.partCount, size);
       await target.part(created, n, body);
       finished++;
       if (finished % Math.max(1, Math.round(created.partCount / 10)) === 0) {
