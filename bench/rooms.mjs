@@ -42,6 +42,7 @@ async function openClients(base, tokens, room, n, onFrame, deflate = false, bare
         const frame = JSON.parse(data.toString());
         if (frame.type === "welcome") {
           clearTimeout(timer);
+          ws.you = frame.you;
           resolve(ws);
           return;
         }
@@ -63,15 +64,19 @@ function percentile(sorted, p) {
     : null;
 }
 
+const EMOJI = ["👍", "🎉", "❤️", "😂", "👀", "🚀"];
+
 /**
  * One scenario: `rate` messages/s in total for `seconds`, spread round-robin over the clients, or `burst`
  * messages from every client at once. Latency runs from send until every *other* client has the message.
+ * `mixed`: every third operation is a reaction (toggled on a recent message) or an edit (of the sender's own
+ * newest message), alternately; their latency runs until every other client has the `event` frame.
  */
 async function scenario(
   base,
   tokens,
   serverPid,
-  { name, clients, rate = 0, seconds = 5, burst = 0, deflate = false, bare = false },
+  { name, clients, rate = 0, seconds = 5, burst = 0, deflate = false, bare = false, mixed = false },
 ) {
   const room = `bench-${name}-${Date.now()}`;
   const pending = new Map(); // text → { at, remaining }
@@ -92,23 +97,80 @@ async function scenario(
       }
     }
   };
+  const eventLatencies = [];
+  let eventsSent = 0;
+  let events = 0;
+  const recent = [];
+  const own = new Map(); // client → its newest acknowledged message id
+  const onEvent = (client, event) => {
+    events++;
+    const key =
+      event.kind === "edit"
+        ? `edit:${event.messageId}:${event.text}`
+        : event.kind === "reaction"
+          ? `react:${event.messageId}:${event.emoji}:${event.member.userId}:${event.added}`
+          : null;
+    const entry = key && pending.get(key);
+    if (entry && entry.sender !== client) {
+      entry.remaining--;
+      if (entry.remaining === 0) {
+        eventLatencies.push(performance.now() - entry.at);
+        pending.delete(key);
+      }
+    }
+  };
   const onFrame = (client, frame) => {
-    if (frame.type === "message") {
+    if (frame.type === "event") onEvent(client, frame.event);
+    else if (frame.type === "done") acks++;
+    else if (frame.type === "message") {
       frames++;
       onMessage(client, frame.message);
     } else if (frame.type === "messages") {
       // A busy room coalesces broadcasts: one frame, several messages, each one delivery.
       frames++;
       for (const message of frame.messages) onMessage(client, message);
-    } else if (frame.type === "ack") acks++;
-    else if (frame.type === "error") {
+    } else if (frame.type === "ack") {
+      acks++;
+      if (mixed) {
+        own.set(client, frame.id);
+        recent.push(frame.id);
+        if (recent.length > 50) recent.shift();
+      }
+    } else if (frame.type === "error") {
       if (frame.code === "rate-limited") refused++;
       else otherErrors++;
     }
   };
   const sockets = await openClients(base, tokens, room, clients, onFrame, deflate, bare);
   await sleep(200);
+  const reacted = new Set();
+  let op = 0;
   const send = (i, n) => {
+    op++;
+    if (mixed && op % 3 === 0) {
+      // Alternately a reaction toggle on a recent message and an edit of the sender's own newest message.
+      const mine = own.get(i);
+      if (op % 6 === 0 && recent.length > 0) {
+        const messageId = recent[Math.floor(Math.random() * recent.length)];
+        const emoji = EMOJI[n % EMOJI.length];
+        const mark = `${i}:${messageId}:${emoji}`;
+        const add = !reacted.has(mark);
+        if (add) reacted.add(mark);
+        else reacted.delete(mark);
+        const key = `react:${messageId}:${emoji}:${sockets[i].you.userId}:${add}`;
+        pending.set(key, { at: performance.now(), remaining: clients - 1, sender: i });
+        eventsSent++;
+        sockets[i].send(JSON.stringify({ type: "react", messageId, emoji, add, opId: `r${i}n${n}` }));
+        return;
+      }
+      if (mine !== undefined) {
+        const text = `${name}:${i}:${n}:edited`;
+        pending.set(`edit:${mine}:${text}`, { at: performance.now(), remaining: clients - 1, sender: i });
+        eventsSent++;
+        sockets[i].send(JSON.stringify({ type: "edit", messageId: mine, text, opId: `e${i}n${n}` }));
+        return;
+      }
+    }
     const text = `${name}:${i}:${n}`;
     pending.set(text, { at: performance.now(), remaining: clients - 1, sender: i });
     sockets[i].send(JSON.stringify({ type: "message", text, clientMessageId: `c${i}n${n}` }));
@@ -140,6 +202,7 @@ async function scenario(
   const serverCpu = serverPid ? cpuSpent(cpuBefore, treeCpuSecondsByName(serverPid)) : {};
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
+  eventLatencies.sort((a, b) => a - b);
   // Each client allows a burst of 30, then 5 a second: everything here is within allowance except where the
   // per-client rate (rate / clients) passes 5 a second after the first 30.
   const perClientRate = burst > 0 ? null : rate / clients;
@@ -156,7 +219,7 @@ async function scenario(
     messagesAcked: acks,
     messagesRefused: refused,
     otherErrors,
-    messagesNotDeliveredToAll: pending.size,
+    messagesNotDeliveredToAll: [...pending.keys()].filter((k) => k.startsWith(`${name}:`)).length,
     deliveries,
     messageFrames: frames,
     // Deliveries over the time from the first send until the last delivery (or the drain deadline).
@@ -172,6 +235,19 @@ async function scenario(
       benchClient: Math.round(((clientCpu.user + clientCpu.system) / 1e6) * 100) / 100,
       ...serverCpu,
     },
+    ...(mixed
+      ? {
+          eventsSent,
+          eventDeliveries: events,
+          eventsNotDeliveredToAll: [...pending.keys()].filter((k) => !k.startsWith(name)).length,
+          eventLatencyMs: {
+            p50: percentile(eventLatencies, 50),
+            p95: percentile(eventLatencies, 95),
+            p99: percentile(eventLatencies, 99),
+            max: percentile(eventLatencies, 100),
+          },
+        }
+      : {}),
     wallSeconds: Math.round(elapsed * 100) / 100,
   };
 }
@@ -182,6 +258,10 @@ const SCENARIOS = [
   { name: "n50-steady", clients: 50, rate: 40 },
   { name: "n50-burst", clients: 50, burst: 10 },
   { name: "n200-steady", clients: 200, rate: 40 },
+  // Issue 14: 40 operations/s of which a third are reactions and edits; plain messages' latency is reported
+  // apart, to compare with n200-steady in the same run.
+  { name: "n200-mixed", clients: 200, rate: 40, seconds: 10, mixed: true },
+  { name: "n200-steady-again", clients: 200, rate: 40, seconds: 10 },
   { name: "n200-burst", clients: 200, burst: 5 },
 ];
 /**

@@ -84,39 +84,108 @@ async function openRoomSocket(stub: DurableObjectStub<CountingChatRoom>, userId:
   const ws = res.webSocket;
   if (!ws) throw new Error(`no WebSocket: ${res.status}`);
   ws.accept();
-  const acks: Array<() => void> = [];
+  /** Waiting sends by their client id or op id: an ack (messages) or done (edits, deletes, reactions) settles each. */
+  const waiting = new Map<string, { resolve: (id: number) => void; reject: (error: Error) => void }>();
   const welcome = new Promise<void>((resolve) => {
     ws.addEventListener("message", (event) => {
-      const frame = JSON.parse(String(event.data)) as { type: string };
+      const frame = JSON.parse(String(event.data)) as {
+        type: string;
+        clientMessageId?: string;
+        opId?: string;
+        id?: number;
+        code?: string;
+      };
       if (frame.type === "welcome") resolve();
-      if (frame.type === "ack") acks.shift()?.();
+      const key = frame.clientMessageId ?? frame.opId;
+      if (!key) return;
+      if (frame.type === "ack" || frame.type === "done") waiting.get(key)?.resolve(frame.id ?? 0);
+      if (frame.type === "error") waiting.get(key)?.reject(new Error(`${key}: ${frame.code}`));
+      waiting.delete(key);
     });
   });
   await welcome;
-  const send = (text: string, clientMessageId: string) =>
-    new Promise<void>((resolve) => {
-      acks.push(resolve);
-      ws.send(JSON.stringify({ type: "message", text, clientMessageId }));
+  /** Sends one frame and resolves with the log id the room gave it (0: nothing changed). */
+  const op = (key: string, frame: Record<string, unknown>) =>
+    new Promise<number>((resolve, reject) => {
+      waiting.set(key, { resolve, reject });
+      ws.send(JSON.stringify(frame));
     });
-  return { ws, send };
+  const send = (text: string, clientMessageId: string, extra: Record<string, unknown> = {}) =>
+    op(clientMessageId, { type: "message", text, clientMessageId, ...extra });
+  return { ws, send, op };
 }
 
-/** Sends `n` messages into a fresh counted room over real WebSockets and reports the SQL work per message. */
+type Counted = { statements: number; rowsRead: number; rowsWritten: number };
+const per = (before: Counted, after: Counted, n: number) => ({
+  count: n,
+  statements: Math.round(((after.statements - before.statements) / n) * 100) / 100,
+  rowsRead: Math.round(((after.rowsRead - before.rowsRead) / n) * 100) / 100,
+  rowsWritten: Math.round(((after.rowsWritten - before.rowsWritten) / n) * 100) / 100,
+});
+
+/**
+ * Sends `n` messages into a fresh counted room over real WebSockets and reports the SQL work per message, then
+ * the work per operation of each other kind: thread replies, edits, reactions added and removed, deletes.
+ */
 async function roomStorageProfile(env: Env, n: number) {
   const stub = countedStub<CountingChatRoom>(env.CHAT_ROOM, `bench-storage:${crypto.randomUUID()}`);
-  // 25 messages a connection: within each connection's burst allowance of 30, so every one is stored.
-  const sockets = [];
-  for (let i = 0; i < Math.ceil(n / 25); i++) sockets.push(await openRoomSocket(stub, `bench-user-${i}`));
+  // 25 operations a connection per phase, over fresh connections: within each user's burst allowance of 30.
+  const fresh = async (phase: string, count: number) => {
+    const sockets = [];
+    for (let i = 0; i < Math.ceil(count / 25); i++) sockets.push(await openRoomSocket(stub, `bench-${phase}-${i}`));
+    return sockets;
+  };
+  const sockets = await fresh("message", n);
   const before = await stub.stats();
-  for (let i = 0; i < n; i++) await sockets[Math.floor(i / 25)]?.send(`storage ${i}`, `s${i}`);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) ids.push((await sockets[Math.floor(i / 25)]?.send(`storage ${i}`, `s${i}`)) ?? 0);
   const after = await stub.stats();
+  const perOperation: Record<string, ReturnType<typeof per>> = { message: per(before, after, n) };
+  // Each kind over its own fresh connections (a user's allowance is shared by their sockets); ops on the first
+  // 25 messages, made by those messages' authors where the kind needs it (edits, deletes).
+  const k = Math.min(25, n);
+  const authors = sockets[0];
+  const phases: Array<[string, (i: number, s: Awaited<ReturnType<typeof openRoomSocket>>) => Promise<number>]> = [
+    ["reply", (i, s) => s.send(`reply ${i}`, `r${i}`, { threadRootId: ids[i] })],
+    [
+      "reactionAdded",
+      (i, s) => s.op(`ra${i}`, { type: "react", messageId: ids[i], emoji: "👍", add: true, opId: `ra${i}` }),
+    ],
+    [
+      "reactionRemoved",
+      (i, s) => s.op(`rr${i}`, { type: "react", messageId: ids[i], emoji: "👍", add: false, opId: `rr${i}` }),
+    ],
+  ];
+  for (const [phase, run] of phases) {
+    const [s] = await fresh(phase, k);
+    if (!s) continue;
+    const b = await stub.stats();
+    for (let i = 0; i < k; i++) await run(i, s);
+    perOperation[phase] = per(b, await stub.stats(), k);
+  }
+  // Edits and deletes by the author (the first connection sent the first 25 messages); a fresh allowance for it.
+  if (authors) {
+    authors.ws.close(1000, "done");
+    const [author] = [await openRoomSocket(stub, "bench-message-0")];
+    let b = await stub.stats();
+    for (let i = 0; i < k; i++)
+      await author.op(`e${i}`, { type: "edit", messageId: ids[i], text: `edited ${i}`, opId: `e${i}` });
+    perOperation.edit = per(b, await stub.stats(), k);
+    author.ws.close(1000, "done");
+    const again = await openRoomSocket(stub, "bench-message-0");
+    b = await stub.stats();
+    for (let i = 0; i < k; i++) await again.op(`d${i}`, { type: "delete", messageId: ids[i], opId: `d${i}` });
+    perOperation.delete = per(b, await stub.stats(), k);
+    again.ws.close(1000, "done");
+  }
   for (const { ws } of sockets) ws.close(1000, "done");
   return {
     messages: n,
-    statementsPerMessage: (after.statements - before.statements) / n,
-    rowsReadPerMessage: (after.rowsRead - before.rowsRead) / n,
-    rowsWrittenPerMessage: (after.rowsWritten - before.rowsWritten) / n,
-    note: "as the Durable Object's SQLite API counts them; includes retention, which runs every 100th message",
+    statementsPerMessage: perOperation.message?.statements,
+    rowsReadPerMessage: perOperation.message?.rowsRead,
+    rowsWrittenPerMessage: perOperation.message?.rowsWritten,
+    perOperation,
+    note: "as the Durable Object's SQLite API counts them; messages include retention, which runs every 100th message; edits and deletes carry a reaction each from the phases before",
   };
 }
 
