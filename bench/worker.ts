@@ -5,7 +5,7 @@ import { RateLimiter } from "@outpost/edge-kit/limiter";
 import { ChatRoom, IDENTITY_HEADERS, ROOM_UPGRADE_URL } from "../src/features/rooms";
 import outpost from "../src/index";
 
-export { Counter, Metrics, UserStats } from "../src/index";
+export { Counter, Inbox, Metrics, UserStats } from "../src/index";
 export { ChatRoom };
 
 const FLOOR_POLICY = { limit: 100_000, periodMs: 60_000 };

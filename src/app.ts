@@ -15,8 +15,15 @@ import {
 import { createCounterRoutes } from "./features/counters";
 import { createFileRoutes, createFilesAdminRoutes, isUploadPath, isUploadRequest } from "./features/files";
 import { createFlagRoutes } from "./features/flags";
+import { createInboxRoutes, revokeInboxSessions } from "./features/inbox";
 import { rateLimit } from "./features/limits";
-import { createRoomMemberRoutes, createRoomRoutes, revokeRoomSessions } from "./features/rooms";
+import {
+  createRoomAttachmentRoutes,
+  createRoomMemberRoutes,
+  createRoomRoutes,
+  revokeRoomSessions,
+} from "./features/rooms";
+import { createSearchRoutes } from "./features/search";
 import { createSystemRoutes, OPENAPI_INFO } from "./features/system";
 import type { AppEnv } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
@@ -81,6 +88,7 @@ function createApp(): OpenAPIHono<AppEnv> {
 
   // When sessions end (logout, revoke, password change, disable), the rooms close the sockets opened with them.
   onSessionsEnded((env, ended, c) => revokeRoomSessions(env, ended, c.get("logger")));
+  onSessionsEnded((env, ended, c) => revokeInboxSessions(env, ended, c.get("logger")));
 
   // Features.
   app.route("/", createSystemRoutes(getDocument));
@@ -91,6 +99,9 @@ function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", createAdminRoutes());
   app.route("/", createRoomRoutes());
   app.route("/", createRoomMemberRoutes());
+  app.route("/", createRoomAttachmentRoutes());
+  app.route("/", createSearchRoutes());
+  app.route("/", createInboxRoutes());
   app.route("/", createFileRoutes());
   app.route("/", createFilesAdminRoutes());
   app.route("/", createAssistantRoutes());

@@ -23,4 +23,5 @@ export { RateLimiter } from "@outpost/edge-kit/limiter";
 export { Metrics } from "./features/admin";
 export { Counter } from "./features/counters";
 export { UserStats } from "./features/files";
+export { Inbox } from "./features/inbox";
 export { ChatRoom } from "./features/rooms";

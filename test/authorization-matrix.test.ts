@@ -126,6 +126,33 @@ const CASES: RouteCase[] = [
   { method: "GET", path: "/room/{room}/history", access: "user", request: () => ({ path: "/room/matrix/history" }) },
   { method: "GET", path: "/api/rooms/{room}", access: "user", request: () => ({ path: "/api/rooms/matrix" }) },
   {
+    method: "GET",
+    path: "/api/rooms/{room}/threads/{rootId}",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/threads/1" }),
+  },
+  {
+    method: "GET",
+    path: "/api/rooms/{room}/people",
+    access: "user",
+    request: () => ({ path: "/api/rooms/matrix/people?q=a" }),
+  },
+  {
+    method: "GET",
+    path: "/api/rooms/{room}/messages/{messageId}/attachments/{fileId}",
+    access: "user",
+    request: () => ({ path: `/api/rooms/matrix/messages/1/attachments/${NO_FILE}` }),
+  },
+  { method: "GET", path: "/api/search", access: "user", request: () => ({ path: "/api/search?q=matrix" }) },
+  { method: "GET", path: "/api/inbox", access: "user", request: () => ({ path: "/api/inbox" }) },
+  {
+    method: "POST",
+    path: "/api/inbox/read",
+    access: "user",
+    request: () => ({ path: "/api/inbox/read", json: { all: true } }),
+  },
+  { method: "GET", path: "/api/inbox/ws", access: "user", request: () => ({ path: "/api/inbox/ws" }) },
+  {
     method: "PUT",
     path: "/api/rooms/{room}/read",
     access: "user",

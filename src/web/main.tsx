@@ -11,6 +11,7 @@ import "./styles/rooms.css";
 import "./styles/files.css";
 import "./styles/assistant.css";
 import "./styles/admin.css";
+import "./styles/search.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

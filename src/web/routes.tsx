@@ -49,6 +49,12 @@ export const routes: RouteObject[] = [
               },
               { path: "files", handle: handle("Files"), lazy: page(() => import("./pages/files-page"), "FilesPage") },
               {
+                path: "search",
+                handle: handle("Search"),
+                lazy: page(() => import("./pages/search-page"), "SearchPage"),
+              },
+              { path: "inbox", handle: handle("Inbox"), lazy: page(() => import("./pages/inbox-page"), "InboxPage") },
+              {
                 path: "assistant",
                 handle: handle("Assistant"),
                 lazy: page(() => import("./pages/assistant-page"), "AssistantPage"),

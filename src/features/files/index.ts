@@ -3,6 +3,8 @@
 // upload byte-stream helpers and the analysis, so it can measure them without the rest of Outpost.
 export { forward, readHead, replay } from "./byte-stream";
 export { analyseFile } from "./file-analysis";
+export { serveContent } from "./file-content";
+export { FileRepository } from "./file-repository";
 export { type FileHit, FileSearch } from "./file-search";
 export { sweepFiles } from "./file-sweeper";
 export { fileEventHandlers, handleDeadLetters } from "./files.queue";

@@ -1,17 +1,11 @@
 // When a room's broadcasts go out: at once in a quiet room, batched only while the previous broadcast is still
 // going out, capped by an optional send budget, and never leaving a timer behind in an idle room.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { chatMessage } from "../../../test/chat-message";
 import { BroadcastQueue } from "./broadcast-queue";
-import type { ChatMessage, ServerFrame } from "./rooms.schema";
+import type { ChatMessage, RoomEvent, ServerFrame } from "./rooms.schema";
 
-const message = (id: number): ChatMessage => ({
-  id,
-  userId: "u",
-  displayName: "u",
-  text: `m${id}`,
-  clientMessageId: null,
-  createdAt: new Date(0).toISOString(),
-});
+const message = (id: number): ChatMessage => chatMessage({ id });
 
 /** The queue with a recording target of `sockets` sockets. */
 function queueOf(sendBudget = 0, sockets = 2) {
@@ -25,7 +19,9 @@ function queueOf(sendBudget = 0, sockets = 2) {
             ? [frame.message.id]
             : frame.type === "messages"
               ? frame.messages.map((m) => m.id)
-              : [];
+              : frame.type === "event"
+                ? [-frame.event.id]
+                : [];
         sent.push({ at: Date.now(), ids, except });
       },
     },
@@ -104,6 +100,23 @@ describe("BroadcastQueue", () => {
     ]);
     queue.flush();
     expect(sent).toHaveLength(2);
+    drained();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("keeps events in log order with messages: runs of messages in one frame, each event in its own", () => {
+    const { queue, sent } = queueOf();
+    const edit = (id: number): RoomEvent => ({ kind: "edit", id, messageId: 1, text: "e", editedAt: "" });
+    queue.queue(message(1));
+    queue.queue(message(2));
+    queue.queueEvent(edit(3));
+    queue.queueEvent(edit(4));
+    queue.queue(message(5));
+    queue.queue(message(6));
+    queue.queueEvent(edit(7));
+    drained();
+    // Events show as negative ids here.
+    expect(sent.map((s) => s.ids)).toEqual([[1], [2], [-3], [-4], [5, 6], [-7]]);
     drained();
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -5,7 +5,10 @@
 // before it (the sends included). So a quiet room never waits for a slot, and a busy one batches exactly as much
 // as it is behind. An optional send budget caps frames per second on top. The only timer is that zero-delay check
 // (or a budget slot) while messages flow: an idle room holds none and can hibernate.
-import type { ChatMessage, ServerFrame } from "./rooms.schema";
+// Events (edits, deletes, reactions) share the queue, so everything leaves in log order: a batch goes out as
+// runs of messages (one `message` or `messages` frame each) and `event` frames, in id order.
+import type { LogEntry } from "./room-history";
+import type { ChatMessage, RoomEvent, ServerFrame } from "./rooms.schema";
 
 interface BroadcastTarget {
   /** How many sockets a broadcast reaches now (its cost in frames); read only when a send budget is set. */
@@ -20,7 +23,7 @@ export class BroadcastQueue {
    */
   sendBudget: number;
   /** Stored but not yet broadcast. In memory: a restart closes every socket, and clients resume from storage. */
-  #pending: ChatMessage[] = [];
+  #pending: LogEntry[] = [];
   /** The pending check: a zero-delay drain check after a broadcast, or the next slot of the send budget. */
   #timer: ReturnType<typeof setTimeout> | null = null;
   #lastBroadcastAt = 0;
@@ -33,7 +36,13 @@ export class BroadcastQueue {
 
   /** Broadcasts a stored message now, or, while the previous broadcast is still going out, with it once it has. */
   queue(message: ChatMessage): void {
-    this.#pending.push(message);
+    this.#pending.push({ message });
+    if (this.#timer === null) this.#sendOrWait();
+  }
+
+  /** An event, in the same order as the messages around it. */
+  queueEvent(event: RoomEvent): void {
+    this.#pending.push({ event });
     if (this.#timer === null) this.#sendOrWait();
   }
 
@@ -69,11 +78,22 @@ export class BroadcastQueue {
     const batch = this.#pending;
     this.#pending = [];
     this.#lastBroadcastAt = Date.now();
-    const [only] = batch;
-    this.#target.broadcast(
-      batch.length === 1 && only ? { type: "message", message: only } : { type: "messages", messages: batch },
-      except,
-    );
+    let run: ChatMessage[] = [];
+    const sendRun = () => {
+      const [only] = run;
+      if (run.length === 1 && only) this.#target.broadcast({ type: "message", message: only }, except);
+      else if (run.length > 1) this.#target.broadcast({ type: "messages", messages: run }, except);
+      run = [];
+    };
+    for (const entry of batch) {
+      if ("message" in entry) {
+        run.push(entry.message);
+        continue;
+      }
+      sendRun();
+      this.#target.broadcast({ type: "event", event: entry.event }, except);
+    }
+    sendRun();
     // Check back once the runtime has worked through these sends; what is stored until then waits for it.
     if (this.#timer === null) this.#timer = setTimeout(() => this.#onTimer(), 0);
   }

@@ -1,14 +1,18 @@
-// ChatRoom Durable Object: one per room. WebSockets through the Hibernation API, messages stored before
-// they are broadcast, resume from the last id seen, a message allowance per user, broadcasts coalesced when busy
-// (BroadcastQueue), and sockets closed when the session they were opened with ends (revokeSessions). The only
-// timer is a flush pending for at most one broadcast slot, so an idle room can hibernate.
+// ChatRoom Durable Object: one per room. WebSockets through the Hibernation API, one ordered log of messages and
+// events stored before they are broadcast (room-history.ts, room-ops.ts), resume from the last id seen, an
+// allowance per user, broadcasts coalesced when busy (BroadcastQueue), mentions (room-people.ts) and inbox
+// notifications (notify-outbox.ts), and sockets closed when the session they were opened with ends. Frames are
+// applied strictly in arrival order: while one waits for D1 (attachments) the next ones wait for it.
 import { DurableObject } from "cloudflare:workers";
-import { linkPreview, linksIn } from "../previews";
 import { BroadcastQueue } from "./broadcast-queue";
 import { closeSockets } from "./close-sockets";
+import { FrameQueue } from "./frame-queue";
 import { MessageAllowance } from "./message-allowance";
-import { MessageStore } from "./message-store";
-import { readClientFrame } from "./read-client-frame";
+import { NotifyOutbox, noticesFor } from "./notify-outbox";
+import { applyFrame } from "./room-frames";
+import { RoomHistory } from "./room-history";
+import { RoomOps } from "./room-ops";
+import { RoomPeople } from "./room-people";
 import { type Attachment, attachmentOf, RoomSockets, saveAttachment, sendFrame } from "./room-sockets";
 import {
   IDENTITY_HEADERS,
@@ -25,32 +29,33 @@ import {
   CLOSE_SESSION_ENDED,
   type HistoryPage,
   type Member,
-  RESUME_MAX,
+  type MessageAttachment,
   type RoomStats,
+  type ThreadPage,
 } from "./rooms.schema";
 
-const TYPING_EVERY_MS = 2_000;
 const WELCOME_HISTORY = 50;
-const MAX_INVALID_FRAMES = 20;
 
 export class ChatRoom extends DurableObject<Env> {
-  /** Exposed so tests can inject a storage failure; the object's only store. */
-  store: MessageStore;
-  /** Stored messages waiting for their broadcast slot (`ROOM_SEND_BUDGET`); exposed so tests can set the budget. */
+  /** The room's log (messages, events, reactions); exposed so tests can inject a storage failure. */
+  store: RoomHistory;
+  /** Stored changes waiting for their broadcast slot (`ROOM_SEND_BUDGET`); exposed so tests can set the budget. */
   broadcasts: BroadcastQueue;
+  readonly people: RoomPeople;
+  readonly outbox: NotifyOutbox;
   readonly #tickets: RoomTickets;
-  readonly #allowance: MessageAllowance;
-  readonly #retention: number;
   readonly #sockets: RoomSockets;
+  readonly #ops: RoomOps;
+  readonly #frames = new FrameQueue();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = getRoomsConfig(env);
     this.#sockets = new RoomSockets(ctx);
-    this.store = new MessageStore(ctx.storage);
+    this.store = new RoomHistory(ctx.storage);
+    this.people = new RoomPeople(ctx.storage.sql);
+    this.outbox = new NotifyOutbox(ctx, env);
     this.#tickets = new RoomTickets(ctx.storage.sql);
-    this.#allowance = new MessageAllowance((userId) => ctx.getWebSockets(userId));
-    this.#retention = config.ROOM_RETENTION;
     this.broadcasts = new BroadcastQueue(
       {
         sockets: () => this.#sockets.all().length,
@@ -58,42 +63,68 @@ export class ChatRoom extends DurableObject<Env> {
       },
       config.ROOM_SEND_BUDGET,
     );
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const room = this;
+    this.#ops = new RoomOps({
+      get history() {
+        return room.store;
+      },
+      broadcasts: this.broadcasts,
+      allowance: new MessageAllowance((userId) => ctx.getWebSockets(userId)),
+      env,
+      retention: config.ROOM_RETENTION,
+      waitUntil: (promise) => ctx.waitUntil(promise),
+      broadcast: (frame) => this.#sockets.broadcast(frame),
+      resolveMentions: (text, sender) => this.people.resolve(text, sender.userId),
+      notify: (message, root) => this.#notify(message, root),
+    });
     // Answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
   // ---- RPC (called by the Worker) ----
 
-  async history(before: number | undefined, limit: number): Promise<HistoryPage> {
-    return { room: this.#roomName(), ...this.store.page(before, limit) };
+  /** A page of the main timeline (before `before`, or centred on `around`) as `reader` sees it. */
+  async history(
+    before: number | undefined,
+    limit: number,
+    reader: string | null = null,
+    around?: number,
+  ): Promise<HistoryPage> {
+    const page =
+      around === undefined ? this.store.page(before, limit, reader) : this.store.around(around, limit, reader);
+    return { room: this.#roomName(), ...page };
   }
 
-  /** Messages matching any of `terms` (the assistant's search tool). */
+  /** A thread's root and a page of its replies; null when there is no such root. */
+  async thread(rootId: number, after: number, limit: number, reader: string | null): Promise<ThreadPage | null> {
+    const page = this.store.thread(rootId, after, limit, reader);
+    return page && { room: this.#roomName(), ...page };
+  }
+
+  /** Who can be @mentioned here, for the composer's autocomplete. */
+  async mentionable(query: string, limit: number): Promise<Member[]> {
+    return this.people.list(query, limit);
+  }
+
+  /** Messages matching any of `terms`, never deleted ones (the assistant's and the search's tool). */
   async search(terms: string[], limit: number): Promise<ChatMessage[]> {
     return this.store.search(terms, limit);
   }
 
-  /**
-   * The room at a glance for one reader: `unread` counts the messages after their cursor that others sent
-   * (0 for a reader who never visited, `lastReadId` null). One call per room in the room list.
-   */
-  async summary(reader?: { userId: string; lastReadId: number | null }): Promise<RoomStats> {
-    const at = this.store.lastMessageAt();
-    const lastId = this.store.lastId();
-    const lastReadId = reader?.lastReadId ?? null;
-    return {
-      name: this.#roomName(),
-      messageCount: lastId,
-      lastMessageAt: at === null ? null : new Date(at).toISOString(),
-      online: this.#sockets.roster(),
-      lastId,
-      unread:
-        reader && lastReadId !== null && lastReadId < lastId ? this.store.unreadSince(lastReadId, reader.userId) : 0,
-    };
+  /** The file a message carries, while the message exists and is not deleted (the attachment route's grant). */
+  async attachment(messageId: number, fileId: string): Promise<MessageAttachment | null> {
+    return this.store.attachment(messageId, fileId);
   }
 
-  /** The newest message id (0 when none): where a read cursor may go at most. */
+  /**
+   * The room at a glance for one reader: `unread` counts the main-timeline messages after their cursor that
+   * others sent, `mentions` those of them that mention the reader or @room (0 for a reader who never visited).
+   */
+  async summary(reader?: { userId: string; lastReadId: number | null }): Promise<RoomStats> {
+    return { name: this.#roomName(), online: this.#sockets.roster(), ...this.store.stats(reader) };
+  }
+
+  /** The newest log id (0 when none): where a read cursor may go at most. */
   async newestId(): Promise<number> {
     return this.store.lastId();
   }
@@ -116,8 +147,10 @@ export class ChatRoom extends DurableObject<Env> {
     return closed;
   }
 
-  /** Tells everyone connected that the member list changed (private rooms; the Worker calls it). */
-  announceMembership(event: "added" | "removed", userId: string): void {
+  /** Tells everyone connected that the member list changed (private rooms; the Worker calls it); updates who may be mentioned. */
+  announceMembership(event: "added" | "removed", userId: string, displayName?: string): void {
+    if (event === "removed") this.people.remove(userId);
+    else if (displayName !== undefined) this.people.add({ userId, displayName });
     this.#sockets.broadcast({ type: "membership", event, userId });
   }
 
@@ -139,12 +172,8 @@ export class ChatRoom extends DurableObject<Env> {
       "session ended: sign in again",
     );
     if (result.member && !this.#sockets.roster().some((m) => m.userId === scope.userId)) {
-      this.#sockets.broadcast({
-        type: "presence",
-        event: "leave",
-        member: result.member,
-        roster: this.#sockets.roster(),
-      });
+      const roster = this.#sockets.roster();
+      this.#sockets.broadcast({ type: "presence", event: "leave", member: result.member, roster });
     }
     return { closed: result.closed, remaining: result.kept + tickets };
   }
@@ -154,9 +183,15 @@ export class ChatRoom extends DurableObject<Env> {
     member: Member,
     room: string,
     session?: SessionRef,
+    moderator = false,
   ): Promise<{ ticket: string; expiresAt: number }> {
     this.#rememberName(room);
-    return this.#tickets.issue(member, session ?? { sessionId: "", epoch: 0 });
+    return this.#tickets.issue(member, session ?? { sessionId: "", epoch: 0 }, moderator);
+  }
+
+  /** Retries the inbox notifications still owed (set by NotifyOutbox). */
+  override async alarm(): Promise<void> {
+    await this.outbox.deliver();
   }
 
   // ---- WebSocket upgrade (forwarded by the Worker) ----
@@ -169,19 +204,22 @@ export class ChatRoom extends DurableObject<Env> {
     this.#rememberName(room);
     const admission = await this.#tickets.identify(request);
     if (!admission) return new Response("invalid or used ticket, or an ended session", { status: 401 });
-    const { member, sessionId, epoch } = admission;
-
-    // Whatever is stored goes out first, so the welcome's history and the live stream do not overlap.
+    const { member, sessionId, epoch, moderator } = admission;
+    // Frames still being applied go first, then whatever is stored goes out, so the welcome's history and the
+    // live stream do not overlap.
+    await this.#frames.idle();
     this.broadcasts.flush();
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const firstConnection = !this.#sockets.roster().some((m) => m.userId === member.userId);
     this.ctx.acceptWebSocket(server, [member.userId]);
     this.#sockets.changed();
+    this.people.seen(member);
     const attachment: Attachment = {
       member,
       sessionId,
       epoch,
+      moderator,
       connectedAt: Date.now(),
       bucket: null,
       lastTypingAt: 0,
@@ -191,14 +229,8 @@ export class ChatRoom extends DurableObject<Env> {
 
     const roster = this.#sockets.roster();
     const lastId = this.store.lastId();
-    sendFrame(server, {
-      type: "welcome",
-      you: member,
-      room: this.#roomName(),
-      roster,
-      history: this.store.page(undefined, WELCOME_HISTORY).messages,
-      lastId,
-    });
+    const history = this.store.page(undefined, WELCOME_HISTORY, member.userId).messages;
+    sendFrame(server, { type: "welcome", you: member, room: this.#roomName(), roster, history, lastId });
     if (firstConnection) this.#sockets.broadcast({ type: "presence", event: "join", member, roster }, server);
     const headers = { [JOINED_HEADERS.userId]: member.userId, [JOINED_HEADERS.lastId]: String(lastId) };
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -207,20 +239,8 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- Hibernation API handlers ----
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const attachment = attachmentOf(ws);
-    if (!attachment) {
-      ws.close(1011, "lost connection state");
-      return;
-    }
-    // Closed by a removal or a revocation: whatever it sent before its close arrived is not read.
-    if (attachment.removed || attachment.revoked) return;
-    const read = readClientFrame(data);
-    if (read.kind === "too-large") return ws.close(1009, "frame too large");
-    if (read.kind === "refused") return this.#reject(ws, attachment, read.code, read.reason);
-    const frame = read.frame;
-    if (frame.type === "typing") return this.#onTyping(ws, attachment);
-    if (frame.type === "resume") return this.#onResume(ws, frame.lastId);
-    return this.#onMessage(ws, attachment, frame.text, frame.clientMessageId);
+    // The common path is synchronous; only while a frame waits (for D1) do later ones queue behind it.
+    return this.#frames.run(() => applyFrame(ws, data, this.#ops, this.#sockets));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -238,82 +258,17 @@ export class ChatRoom extends DurableObject<Env> {
     this.#left(ws);
   }
 
-  // ---- frames ----
-
-  #onMessage(ws: WebSocket, attachment: Attachment, text: string, clientMessageId?: string): void {
-    const decision = this.#allowance.take(attachment.member.userId, Date.now());
-    if (!decision.allowed) {
-      sendFrame(ws, {
-        type: "error",
-        code: "rate-limited",
-        reason: "You are sending messages too fast",
-        retryAfterMs: decision.retryAfterMs,
-        ...(clientMessageId ? { clientMessageId } : {}),
-      });
-      return;
-    }
-    saveAttachment(ws, { ...attachment, bucket: decision.nextState });
-
-    let stored: { message: ChatMessage; duplicate: boolean };
-    try {
-      stored = this.store.insert({ ...attachment.member, text, clientMessageId, now: Date.now() });
-    } catch {
-      // Not stored means not sent: nobody may see a message that a restart would lose.
-      sendFrame(ws, {
-        type: "error",
-        code: "not-stored",
-        reason: "The message could not be saved; send it again",
-        ...(clientMessageId ? { clientMessageId } : {}),
-      });
-      return;
-    }
-    if (clientMessageId) {
-      sendFrame(ws, { type: "ack", clientMessageId, id: stored.message.id, duplicate: stored.duplicate });
-    }
-    if (stored.duplicate) return;
-    this.broadcasts.queue(stored.message);
-    if (linksIn(stored.message.text).length > 0) {
-      this.ctx.waitUntil(this.#deliverPreviews(stored.message));
-    }
-    if (stored.message.id % 100 === 0) this.store.enforceRetention(this.#retention);
-  }
-
-  #onTyping(ws: WebSocket, attachment: Attachment): void {
-    const now = Date.now();
-    if (now - attachment.lastTypingAt < TYPING_EVERY_MS) return;
-    saveAttachment(ws, { ...attachment, lastTypingAt: now });
-    this.#sockets.broadcast({ type: "typing", member: attachment.member }, ws);
-  }
-
-  #onResume(ws: WebSocket, lastId: number): void {
-    // As for the welcome: replay and live stream must not overlap, so what waits goes to the others now
-    // and to this socket in its replay.
-    this.broadcasts.flush(ws);
-    const first = this.store.firstId();
-    const missed = this.store.after(lastId, RESUME_MAX + 1);
-    if (missed.length > RESUME_MAX || (first > 0 && lastId < first - 1)) {
-      sendFrame(ws, {
-        type: "error",
-        code: "resume-too-far",
-        reason: "Too much was missed; load the history over HTTP",
-      });
-      return;
-    }
-    for (const message of missed) sendFrame(ws, { type: "message", message });
-    sendFrame(ws, { type: "resumed", lastId: missed.at(-1)?.id ?? lastId, count: missed.length });
-  }
-
-  #reject(ws: WebSocket, attachment: Attachment, code: "invalid-frame" | "binary-not-supported", reason: string): void {
-    const invalidFrames = attachment.invalidFrames + 1;
-    if (invalidFrames > MAX_INVALID_FRAMES) {
-      ws.close(1008, "too many invalid frames");
-      return;
-    }
-    saveAttachment(ws, { ...attachment, invalidFrames });
-    sendFrame(ws, { type: "error", code, reason: reason.slice(0, 200) });
-  }
-
   // ---- helpers ----
+
+  /** A stored message's notifications: written with it, delivered after (and retried by the alarm). */
+  #notify(message: ChatMessage, root: ChatMessage | null): void {
+    if (message.mentions.length === 0 && !message.mentionsRoom && !root) return;
+    const threadParticipants = root ? this.store.messages.participants(root.id) : [];
+    const notices = noticesFor({ message, room: this.#roomName(), people: this.people, threadParticipants });
+    if (notices.length === 0) return;
+    this.outbox.queue(notices);
+    this.ctx.waitUntil(this.outbox.deliver());
+  }
 
   #left(ws: WebSocket): void {
     this.#sockets.changed();
@@ -322,16 +277,6 @@ export class ChatRoom extends DurableObject<Env> {
     const roster = this.#sockets.roster(ws);
     if (!roster.some((m) => m.userId === attachment.member.userId)) {
       this.#sockets.broadcast({ type: "presence", event: "leave", member: attachment.member, roster }, ws);
-    }
-  }
-
-  /** Previews of a new message's links (cached in KV), sent to everyone in the room once known. */
-  async #deliverPreviews(message: ChatMessage): Promise<void> {
-    for (const url of linksIn(message.text, 2)) {
-      const preview = await linkPreview(this.env, url).catch(() => null);
-      // The message itself reaches everyone before its preview.
-      this.broadcasts.flush();
-      this.#sockets.broadcast({ type: "preview", messageId: message.id, url, preview });
     }
   }
 

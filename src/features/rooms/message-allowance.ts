@@ -10,6 +10,12 @@ const PRUNE_ABOVE = 1_000;
 
 export class MessageAllowance {
   readonly #states = new Map<string, GcraState | null>();
+  /**
+   * After a refusal, the user's frames are refused until the time it named, even if a token comes back sooner:
+   * so of frames sent at once, those accepted are always the first ones, and a client that re-sends from its first
+   * refused frame keeps its order.
+   */
+  readonly #refusedUntil = new Map<string, number>();
   readonly #socketsOf: (userId: string) => readonly WebSocket[];
 
   /** `socketsOf`: the user's sockets in the room (the object's `getWebSockets(userId)`). */
@@ -20,9 +26,15 @@ export class MessageAllowance {
   /** Spends one message of `userId`'s allowance if there is one; `nextState` goes into the sender's attachment. */
   take(userId: string, now: number): GcraDecision {
     const state = this.#states.has(userId) ? (this.#states.get(userId) ?? null) : this.#rebuild(userId);
+    const until = this.#refusedUntil.get(userId);
+    if (until !== undefined && now < until) {
+      return { allowed: false, remaining: 0, resetAfterMs: until - now, retryAfterMs: until - now, nextState: state };
+    }
+    if (until !== undefined) this.#refusedUntil.delete(userId);
     const decision = decide(state, MESSAGE_POLICY, now);
     if (this.#states.size >= PRUNE_ABOVE) this.#prune(now);
     this.#states.set(userId, decision.allowed ? decision.nextState : state);
+    if (!decision.allowed) this.#refusedUntil.set(userId, now + decision.retryAfterMs);
     return decision;
   }
 
@@ -42,5 +54,6 @@ export class MessageAllowance {
 
   #prune(now: number): void {
     for (const [userId, state] of this.#states) if (!state || state.tat <= now) this.#states.delete(userId);
+    for (const [userId, until] of this.#refusedUntil) if (until <= now) this.#refusedUntil.delete(userId);
   }
 }

@@ -13,9 +13,9 @@ function withStore<T>(count: number, fn: (store: MessageStore) => T): Promise<T>
   return runInDurableObject(stub, (room: ChatRoom) => {
     for (let i = 1; i <= count; i++) {
       const userId = i % 2 === 1 ? "alice" : "bob";
-      room.store.insert({ userId, displayName: userId, text: `m${i}`, now: 1_000 * i });
+      room.store.messages.insert({ userId, displayName: userId, text: `m${i}`, now: 1_000 * i });
     }
-    return fn(room.store);
+    return fn(room.store.messages);
   });
 }
 
@@ -102,7 +102,7 @@ describe("MessageStore", () => {
           const counts: number[] = [];
           for (const clientMessageId of ["w1", "w2", "w1", undefined]) {
             rowsWritten = 0;
-            room.store.insert({ userId: "alice", displayName: "alice", text: "x", clientMessageId, now: 1 });
+            room.store.messages.insert({ userId: "alice", displayName: "alice", text: "x", clientMessageId, now: 1 });
             counts.push(rowsWritten);
           }
           return counts;

@@ -61,6 +61,7 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
           lastId: 0,
           lastReadId: 0,
           unread: 0,
+          mentions: 0,
         },
         201,
       );
@@ -114,7 +115,11 @@ export function createRoomMemberRoutes(): OpenAPIHono<AppEnv> {
         throw new AppError(404, "user-not-found", "No such user", { detail: "No active account has that email" });
       }
       const { added } = await directory.addMember(room, user.id, account.id);
-      if (added) await c.env.CHAT_ROOM.get(c.env.CHAT_ROOM.idFromName(room)).announceMembership("added", user.id);
+      if (added) {
+        // They can be @mentioned (and notified) before they ever connect.
+        const stub = c.env.CHAT_ROOM.get(c.env.CHAT_ROOM.idFromName(room));
+        await stub.announceMembership("added", user.id, user.displayName);
+      }
       const member = await directory.member(room, user.id);
       if (!member) throw new Error("member row missing right after insert");
       return added ? c.json(member, 201) : c.json(member, 200);

@@ -8,10 +8,17 @@ export interface Attachment {
   /** The session the socket was opened with, and its epoch: what a revocation matches (absent: sockets from before). */
   sessionId?: string;
   epoch?: number;
+  /** May delete others' messages: an admin, or the private room's owner (absent: sockets from before). */
+  moderator?: boolean;
   connectedAt: number;
   /** The user's message allowance as of this socket's last message (the room keeps one per user: chat-room.ts). */
   bucket: GcraState | null;
   lastTypingAt: number;
+  /**
+   * After a message of this socket was refused for the rate: later messages (other client ids) are refused too
+   * until that one is sent again (or `until` passes), so a burst already on its way cannot overtake it.
+   */
+  heldFor?: { clientMessageId: string; until: number; retryAt: number };
   invalidFrames: number;
   /** Set when the member was removed from a private room: their leave is announced once, by disconnect(). */
   removed?: boolean;

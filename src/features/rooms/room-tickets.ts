@@ -22,6 +22,8 @@ export const IDENTITY_HEADERS = {
   ticket: "X-Outpost-Ticket",
   sessionId: "X-Outpost-Session-Id",
   epoch: "X-Outpost-Session-Epoch",
+  /** "1": the caller may delete others' messages here (an admin, or the private room's owner). */
+  moderator: "X-Outpost-Moderator",
 } as const;
 
 /** The session a socket or a ticket was obtained with ("" and 0 when unknown: matched by every revocation). */
@@ -33,6 +35,8 @@ export interface SessionRef {
 /** Who is coming in, and with which session. */
 export interface Admission extends SessionRef {
   member: Member;
+  /** May delete others' messages (decided by the Worker when the upgrade or ticket was asked for). */
+  moderator: boolean;
 }
 
 /**
@@ -74,8 +78,14 @@ export class RoomTickets {
     sql.exec("DROP TABLE IF EXISTS tickets");
     sql.exec(
       `CREATE TABLE IF NOT EXISTS session_tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-         display_name TEXT NOT NULL, session_id TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+         display_name TEXT NOT NULL, session_id TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+         moderator INTEGER NOT NULL DEFAULT 0)`,
     );
+    // Tables from before issue 14 lack `moderator` (their tickets read as 0: not a moderator).
+    const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('session_tickets')").toArray();
+    if (!columns.some((c) => c.name === "moderator")) {
+      sql.exec("ALTER TABLE session_tickets ADD COLUMN moderator INTEGER NOT NULL DEFAULT 0");
+    }
     // session_id '' with min_epoch: every session of the user below that epoch; otherwise that one session.
     sql.exec(
       `CREATE TABLE IF NOT EXISTS revoked_sessions (user_id TEXT NOT NULL, session_id TEXT NOT NULL,
@@ -84,18 +94,19 @@ export class RoomTickets {
   }
 
   /** A single-use ticket for browsers that cannot send credentials with the WebSocket handshake. */
-  async issue(member: Member, session: SessionRef): Promise<{ ticket: string; expiresAt: number }> {
+  async issue(member: Member, session: SessionRef, moderator = false): Promise<{ ticket: string; expiresAt: number }> {
     const now = Date.now();
     const ticket = randomToken();
     this.#sql.exec("DELETE FROM session_tickets WHERE expires_at <= ?", now);
     this.#sql.exec(
-      "INSERT INTO session_tickets (hash, user_id, display_name, session_id, epoch, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO session_tickets (hash, user_id, display_name, session_id, epoch, expires_at, moderator) VALUES (?, ?, ?, ?, ?, ?, ?)",
       await sha256Hex(ticket),
       member.userId,
       member.displayName,
       session.sessionId,
       session.epoch,
       now + TICKET_TTL_MS,
+      moderator ? 1 : 0,
     );
     return { ticket, expiresAt: now + TICKET_TTL_MS };
   }
@@ -179,8 +190,8 @@ export class RoomTickets {
     if (ticket) {
       // Single use, atomically: the DELETE both checks and consumes.
       const row = this.#sql
-        .exec<{ user_id: string; display_name: string; session_id: string; epoch: number }>(
-          "DELETE FROM session_tickets WHERE hash = ? AND expires_at > ? RETURNING user_id, display_name, session_id, epoch",
+        .exec<{ user_id: string; display_name: string; session_id: string; epoch: number; moderator: number }>(
+          "DELETE FROM session_tickets WHERE hash = ? AND expires_at > ? RETURNING user_id, display_name, session_id, epoch, moderator",
           await sha256Hex(ticket),
           Date.now(),
         )
@@ -190,6 +201,7 @@ export class RoomTickets {
         member: { userId: row.user_id, displayName: row.display_name },
         sessionId: row.session_id,
         epoch: row.epoch,
+        moderator: row.moderator === 1,
       };
     }
     const userId = request.headers.get(IDENTITY_HEADERS.userId);
@@ -200,6 +212,7 @@ export class RoomTickets {
       member: { userId, displayName: decodeURIComponent(displayName) },
       sessionId: request.headers.get(IDENTITY_HEADERS.sessionId) ?? "",
       epoch: Number.isSafeInteger(epoch) ? epoch : 0,
+      moderator: request.headers.get(IDENTITY_HEADERS.moderator) === "1",
     };
   }
 }

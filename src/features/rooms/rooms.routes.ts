@@ -12,12 +12,10 @@ import { classifyOrigin } from "../../http/origin-policy";
 import { problem } from "../../http/problem-schema";
 import { currentAccount, userRoute } from "../auth";
 import { RoomConnections } from "./room-connections";
-import { type RoomAccess, RoomDirectory } from "./room-directory";
+import { type RoomAccess, RoomDirectory, type RoomEntry } from "./room-directory";
+import { createRoomPageRoutes } from "./room-pages.routes";
 import { IDENTITY_HEADERS, JOINED_HEADERS, ROOM_UPGRADE_URL } from "./room-tickets";
 import {
-  HISTORY_PAGE_MAX,
-  HistoryPageSchema,
-  HistoryQuerySchema,
   MarkReadSchema,
   RoomNameSchema,
   RoomReadSchema,
@@ -78,6 +76,7 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
     headers.set(IDENTITY_HEADERS.epoch, String(principal.epoch));
     // The seeds' behaviour, kept for API clients: joining a room nobody created yet creates it, public.
     access = await directory.enter(room, account.id);
+    if (isModerator(account.role, access, account.id)) headers.set(IDENTITY_HEADERS.moderator, "1");
   } else if (ticket) {
     // Tickets are issued only to those admitted to an existing room (POST …/ticket); they last 60 s and are
     // single-use.
@@ -100,10 +99,9 @@ async function upgrade(c: Context<AppEnv>, room: string): Promise<Response> {
   return new Response(null, { status: 101, webSocket: res.webSocket });
 }
 
-async function history(c: Context<AppEnv>, room: string, before: number | undefined, limit: number | undefined) {
-  await new RoomDirectory(c.env.DB).admit(room, signedInUserId(c));
-  c.header("Cache-Control", "private, no-store");
-  return roomStub(c.env, room).history(before, limit ?? 50);
+/** May delete others' messages in this room: an admin, or the owner (creator) of a private room. */
+function isModerator(role: string, access: RoomEntry, userId: string): boolean {
+  return role === "admin" || (access.visibility === "private" && access.createdBy === userId);
 }
 
 /** One room for its reader: one call to the room's object for its counts, however the cursor stands. */
@@ -176,12 +174,13 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
       await new RoomConnections(c.env.DB).remember(principal.userId, room);
       const account = await currentAccount(c);
       // Only for a room that exists: a ticket never creates one.
-      await new RoomDirectory(c.env.DB).admit(room, account.id);
+      const access = await new RoomDirectory(c.env.DB).admit(room, account.id);
       // The ticket is bound to this session: it is void once the session ends.
       const { ticket, expiresAt } = await roomStub(c.env, room).issueTicket(
         { userId: account.id, displayName: account.displayName },
         room,
         { sessionId: principal.sessionId, epoch: principal.epoch },
+        isModerator(account.role, access, account.id),
       );
       const url = new URL(`/api/rooms/${room}/ws?ticket=${ticket}`, c.req.url);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -190,27 +189,8 @@ export function createRoomRoutes(): OpenAPIHono<AppEnv> {
     },
   );
 
-  for (const path of ["/api/rooms/{room}/history", "/room/{room}/history"] as const) {
-    router.openapi(
-      userRoute({
-        method: "get",
-        path,
-        tags: ["rooms"],
-        summary: `History, newest page first; pass nextBefore as before for older pages (limit ≤ ${HISTORY_PAGE_MAX})`,
-        request: { params: z.object({ room: RoomNameSchema }), query: HistoryQuerySchema },
-        responses: {
-          200: json(HistoryPageSchema, "A page of messages, oldest first"),
-          404: problem("No such room, or a private room you are not a member of"),
-        },
-      }),
-      async (c) => {
-        const { room } = c.req.valid("param");
-        const { before, limit } = c.req.valid("query");
-        const page = await history(c, room, before, limit);
-        return c.json({ ...page, room }, 200);
-      },
-    );
-  }
+  // History pages, threads and who can be mentioned.
+  router.route("/", createRoomPageRoutes());
 
   router.openapi(
     userRoute({

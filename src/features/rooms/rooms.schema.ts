@@ -376,7 +376,9 @@ export const RoomSummarySchema = z
     messageCount: z.number().int(),
     lastMessageAt: z.string().nullable(),
     online: z.array(MemberSchema),
-    lastId: z.number().int().openapi({ description: "The newest message's id; 0 when the room has none" }),
+    lastId: z.number().int().openapi({
+      description: "The room log's newest id (messages and events share one sequence); 0 when the room has none",
+    }),
     lastReadId: z.number().int().nullable().openapi({
       description: "The caller's read cursor: the newest message id they have read; null if never visited",
     }),

@@ -3141,6 +3141,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's inbox, newest first: mentions, @room and replies in their threads (limit ≤ 100)
+         * @description Pass nextBefore as `before` for older entries. The inbox keeps the newest 500 entries; entries of rooms the caller can no longer see are removed, so a page may hold fewer than `limit`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxPage"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark entries of the caller's inbox read: `{ids: [...]}` or `{all: true}`
+         * @description Ids that are not in the caller's inbox are ignored. Every open inbox socket gets a `read` frame.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MarkInboxRead"];
+                };
+            };
+            responses: {
+                /** @description Unread entries left */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxUnread"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's inbox over WebSocket: a hello with the unread count and newest entries, then live entries
+         * @description Authenticate with the session cookie or a bearer token; the Origin must be first-party. Frames: InboxFrame in inbox.schema.ts (`hello`, `entry`, `read`); the client sends only `{"type":"ping"}`. Closed with 4401 when the session ends: sign in again.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching protocols: the inbox's WebSocket */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not a WebSocket upgrade */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -3426,10 +3665,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** History, newest page first; pass nextBefore as before for older pages (limit ≤ 100) */
+        /**
+         * History of the main timeline, newest page first; pass nextBefore as before for older pages, or around for the page centred on a message (limit ≤ 100)
+         * @description Messages as they are now: edited text, deleted tombstones, reactions (with `mine` for the caller) and thread summaries. Thread replies are paged by GET /api/rooms/{room}/threads/{rootId}; `around` a reply centres on its root.
+         */
         get: {
             parameters: {
                 query?: {
+                    around?: number;
                     before?: number;
                     limit?: number;
                 };
@@ -3777,6 +4020,215 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rooms/{room}/messages/{messageId}/attachments/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file attached to a room message, for whoever may read the room (Range and conditionals work)
+         * @description PNG, JPEG, GIF and WebP images are served inline, anything else as an attachment; always with X-Content-Type-Options: nosniff and Cache-Control: private, max-age=300. A room the caller may not read (a private room they are not, or no longer, a member of), a deleted or unknown message, a file the message does not carry and a deleted file all answer the same 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                    messageId: number;
+                    room: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description The requested byte range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Not modified (If-None-Match / If-Modified-Since) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such room, message or attachment, or a private room you are not a member of */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Precondition failed (If-Match / If-Unmodified-Since) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/{room}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who can be @mentioned in the room, matching q (the composer's autocomplete; ≤ 20)
+         * @description Everyone who has connected to the room, plus the members of a private room; names containing q (case-insensitive), prefix matches first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Part of a display name; empty: everyone */
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    room: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description People, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoomPeople"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such room, or a private room you are not a member of */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rooms/{room}/read": {
         parameters: {
             query?: never;
@@ -3857,6 +4309,96 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rooms/{room}/threads/{rootId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thread: its root as it is now and its replies, oldest first; pass nextAfter as after for the next page (limit ≤ 100)
+         * @description A reply's id opens the thread it belongs to (threads are flat).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    after?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    room: string;
+                    rootId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The root and a page of replies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ThreadPage"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such room or message, or a private room you are not a member of */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4017,6 +4559,86 @@ export interface paths {
                 };
                 /** @description Not a WebSocket upgrade */
                 426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search messages in the rooms I may read (≤ 50 most recently active) and my own files
+         * @description `q`: 1–200 characters, else 400. Only its words (runs of letters and digits, at most 8) are searched: quotes, `*`, `:`, `^`, `-`, parentheses and the operators AND, OR, NOT and NEAR are never syntax, and a query with no words answers 200 with no hits. Messages: any word, as a case-insensitive substring, newest first; deleted messages are never found. Files: the caller's own only, by name, summary and keywords, best match first. Snippets are plain text with the matches as offsets, never HTML. At most `limit` (1–50, default 20) of each.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description At most this many messages and this many files (default 20) */
+                    limit?: number;
+                    /** @description Words to find (letters and digits; everything else separates words, and search syntax such as quotes, `*`, `NEAR`, `AND`, `OR`, `NOT` and parentheses is ignored). A message or file matches if it contains any of them; the last word also matches as a prefix in file names and summaries. */
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Hits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchResults"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in, or the session has ended */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused: cross-site request, or not allowed for this account */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5000,10 +5622,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** History, newest page first; pass nextBefore as before for older pages (limit ≤ 100) */
+        /**
+         * History of the main timeline, newest page first; pass nextBefore as before for older pages, or around for the page centred on a message (limit ≤ 100)
+         * @description Messages as they are now: edited text, deleted tombstones, reactions (with `mine` for the caller) and thread summaries. Thread replies are paged by GET /api/rooms/{room}/threads/{rootId}; `around` a reply centres on its root.
+         */
         get: {
             parameters: {
                 query?: {
+                    around?: number;
                     before?: number;
                     limit?: number;
                 };
@@ -5205,11 +5831,22 @@ export interface components {
             user: components["schemas"]["User"];
         };
         ChatMessage: {
+            attachments: components["schemas"]["MessageAttachment"][];
             clientMessageId: string | null;
             createdAt: string;
+            deletedAt: string | null;
             displayName: string;
+            editedAt: string | null;
             id: number;
+            lastReplyAt: string | null;
+            lastReplyId: number | null;
+            mentions: components["schemas"]["Member"][];
+            mentionsRoom: boolean;
+            reactions: components["schemas"]["Reaction"][];
+            repliers: components["schemas"]["Member"][];
+            replyCount: number;
             text: string;
+            threadRootId: number | null;
             userId: string;
         };
         ChatRequest: {
@@ -5345,6 +5982,12 @@ export interface components {
             files: components["schemas"]["File"][];
             nextCursor: string | null;
         };
+        FileSearchHit: {
+            contentType: string;
+            fileId: string;
+            name: string;
+            snippet: components["schemas"]["SearchSnippet"];
+        };
         FileStateCounts: {
             byStatus: {
                 [key: string]: number;
@@ -5414,11 +6057,41 @@ export interface components {
             reason: "kill-switch" | "disabled" | "allow-list" | "rollout" | "outside-rollout" | "anonymous" | "invalid";
         };
         HistoryPage: {
-            /** @description Oldest first */
+            /** @description Oldest first; the main timeline only (thread replies are paged by their thread) */
             messages: components["schemas"]["ChatMessage"][];
+            /** @description With `around`: the newest id on this page when newer messages exist, else null */
+            nextAfter?: number | null;
             /** @description Pass as `before` for the previous page */
             nextBefore: number | null;
             room: string;
+        };
+        InboxEntry: {
+            createdAt: string;
+            excerpt: string;
+            from: {
+                displayName: string;
+                userId: string;
+            };
+            id: number;
+            kind: components["schemas"]["InboxKind"];
+            messageId: number;
+            read: boolean;
+            receivedAt: string;
+            room: string;
+            threadRootId: number | null;
+        };
+        /** @enum {string} */
+        InboxKind: "mention" | "room-mention" | "reply";
+        InboxPage: {
+            /** @description Newest first */
+            entries: components["schemas"]["InboxEntry"][];
+            /** @description Pass as `before` for older entries */
+            nextBefore: number | null;
+            /** @description Unread entries in the whole inbox */
+            unread: number;
+        };
+        InboxUnread: {
+            unread: number;
         };
         Latency: {
             /** @description Upper bounds of the histogram buckets, inclusive */
@@ -5440,9 +6113,30 @@ export interface components {
              */
             transport?: "cookie" | "bearer";
         };
+        MarkInboxRead: {
+            ids: number[];
+        } | {
+            /** @enum {boolean} */
+            all: true;
+        };
         MarkRead: {
             /** @description The newest message id shown to the caller; the cursor only moves forward, up to the room's newest */
             lastId: number;
+        };
+        Member: {
+            displayName: string;
+            userId: string;
+        };
+        MessageAttachment: {
+            contentType: string;
+            fileId: string;
+            name: string;
+            size: number;
+        };
+        MessageHit: {
+            message: components["schemas"]["ChatMessage"];
+            room: string;
+            snippet: components["schemas"]["SearchSnippet"];
         };
         Metrics: {
             /** @description Per cache namespace */
@@ -5526,6 +6220,12 @@ export interface components {
             displayName: string;
             id: string;
         };
+        Reaction: {
+            count: number;
+            emoji: string;
+            mine: boolean;
+            users: components["schemas"]["Member"][];
+        };
         RegisterBody: {
             /** @example Ada Lovelace */
             displayName: string;
@@ -5546,6 +6246,10 @@ export interface components {
             room: string;
             visibility: components["schemas"]["RoomVisibility"];
         };
+        RoomPeople: {
+            people: components["schemas"]["Member"][];
+            room: string;
+        };
         RoomRead: {
             lastReadId: number;
             room: string;
@@ -5556,12 +6260,11 @@ export interface components {
             lastMessageAt: string | null;
             /** @description The caller's read cursor: the newest message id they have read; null if never visited */
             lastReadId: number | null;
+            /** @description Of those, the ones that mention the caller or @room (exact); 0 for a room never visited */
+            mentions: number;
             messageCount: number;
             name: string;
-            online: {
-                displayName: string;
-                userId: string;
-            }[];
+            online: components["schemas"]["Member"][];
             /** @description Messages after lastReadId that others sent (exact); 0 for a room the caller never visited */
             unread: number;
             visibility: components["schemas"]["RoomVisibility"];
@@ -5582,6 +6285,19 @@ export interface components {
             p50Ms: number | null;
             /** @description 95th percentile, estimated like p50Ms */
             p95Ms: number | null;
+        };
+        SearchResults: {
+            files: components["schemas"]["FileSearchHit"][];
+            messages: components["schemas"]["MessageHit"][];
+            query: string;
+            terms: string[];
+        };
+        SearchSnippet: {
+            highlights: [
+                number,
+                number
+            ][];
+            text: string;
         };
         Session: {
             createdAt: string;
@@ -5627,6 +6343,13 @@ export interface components {
             };
             time: string;
             version: string;
+        };
+        ThreadPage: {
+            /** @description Pass as `after` for the next page */
+            nextAfter: number | null;
+            replies: components["schemas"]["ChatMessage"][];
+            room: string;
+            root: components["schemas"]["ChatMessage"];
         };
         UpdateMe: {
             /** @example Ada Lovelace */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, RoomLinkPreview } from "../../features/rooms/rooms.schema";
 import { createRoomClient, type SocketLike } from "./room-client";
+import { message } from "./room-client.testkit";
 
 function client() {
   let socket: SocketLike | null = null;
@@ -33,15 +34,6 @@ function client() {
   const push = (frame: unknown) => socket?.onmessage?.({ data: JSON.stringify(frame) });
   return { room, push, warnings, previews, messages, socket: () => socket };
 }
-
-const message = (id: number, text: string): ChatMessage => ({
-  id,
-  userId: "u",
-  displayName: "U",
-  text,
-  clientMessageId: null,
-  createdAt: "2026-01-01T00:00:00.000Z",
-});
 
 describe("the room client and frames that do not hold", () => {
   it("drops previews with URLs that do not parse before any component sees them, says so once, and goes on", async () => {

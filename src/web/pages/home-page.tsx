@@ -7,6 +7,7 @@ import { ErrorAlert } from "../components/error-alert";
 import { formatShortDate, formatTime } from "../lib/format";
 import { roomsQuery } from "../lib/queries";
 import { useSession } from "../lib/session";
+import { RoomCounts, roomCounts } from "../shell/room-counts";
 import { PageSkeleton } from "../shell/skeleton";
 
 function Landing() {
@@ -44,7 +45,11 @@ function Landing() {
 
 function RoomsCard() {
   const rooms = useQuery(roomsQuery);
-  const list = [...(rooms.data ?? [])].sort((a, b) => (b.unread ?? 0) - (a.unread ?? 0)).slice(0, 8);
+  // Mentions first, then unread, then the rest as the server lists them (most recently active first).
+  const list = [...(rooms.data ?? [])]
+    .map((room) => ({ room, ...roomCounts(room) }))
+    .sort((a, b) => b.mentions - a.mentions || b.unread - a.unread)
+    .slice(0, 8);
   return (
     <section className="card" aria-labelledby="home-rooms">
       <h2 id="home-rooms">Your rooms</h2>
@@ -57,14 +62,14 @@ function RoomsCard() {
         </p>
       )}
       <ul className="list">
-        {list.map((room) => (
+        {list.map(({ room, unread, mentions }) => (
           <li key={room.name} className="row spread">
             <Link to={`/rooms/${room.name}`} className="truncate">
               #{room.name}
             </Link>
-            <span className="hint">
-              {(room.unread ?? 0) > 0 ? (
-                `${room.unread} unread`
+            <span className="hint room-counts">
+              {unread > 0 || mentions > 0 ? (
+                <RoomCounts room={room} />
               ) : room.lastMessageAt ? (
                 <>
                   active{" "}

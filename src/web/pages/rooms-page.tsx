@@ -1,5 +1,6 @@
-// The room list: message counts, unread counts (the server keeps where each reader left off) and who is online, a
-// form to open any room by name, and one to create a room (public, or private: only its members see it).
+// The room list: message counts, exact unread and mention counts (the server keeps where each reader left off; a
+// room never visited shows none) and who is online, a form to open any room by name, and one to create a room
+// (public, or private: only its members see it). New inbox entries refresh it (the shell's inbox socket).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
@@ -7,6 +8,7 @@ import { ROOM_NAME, type RoomVisibility } from "../../features/rooms/rooms.schem
 import { ApiError, api, errorMessage, ok } from "../api";
 import { ErrorAlert } from "../components/error-alert";
 import { roomsQuery } from "../lib/queries";
+import { roomCounts } from "../shell/room-counts";
 
 const NAME_RULE = "Use 1–64 lower-case letters, digits, '-' or '_', starting with a letter or digit.";
 /**
@@ -122,26 +124,35 @@ export function RoomsPage() {
       {!rooms && !error && <p aria-busy="true">Loading rooms…</p>}
       {rooms?.length === 0 && <p>No rooms yet. Open or create one above.</p>}
       <ul className="list">
-        {rooms?.map((room) => (
-          <li key={room.name} className="card wrap-anywhere" data-room={room.name} data-visibility={room.visibility}>
-            <Link to={`/rooms/${room.name}`}>
-              <strong>#{room.name}</strong>
-            </Link>{" "}
-            {room.visibility === "private" && (
-              <>
-                <span className="badge private" data-testid="private-badge" title="Only members see this room">
-                  private
-                </span>{" "}
-              </>
-            )}
-            <span className="hint">
-              {room.messageCount} {room.messageCount === 1 ? "message" : "messages"}
-              {room.unread > 0 ? <strong data-testid="unread"> · {room.unread} unread</strong> : null} ·{" "}
-              {room.online.length} online
-              {room.online.length > 0 ? `: ${room.online.map((m) => m.displayName).join(", ")}` : ""}
-            </span>
-          </li>
-        ))}
+        {rooms?.map((room) => {
+          const { unread, mentions } = roomCounts(room);
+          return (
+            <li key={room.name} className="card wrap-anywhere" data-room={room.name} data-visibility={room.visibility}>
+              <Link to={`/rooms/${room.name}`}>
+                <strong>#{room.name}</strong>
+              </Link>{" "}
+              {room.visibility === "private" && (
+                <>
+                  <span className="badge private" data-testid="private-badge" title="Only members see this room">
+                    private
+                  </span>{" "}
+                </>
+              )}
+              <span className="hint">
+                {room.messageCount} {room.messageCount === 1 ? "message" : "messages"}
+                {unread > 0 ? <strong data-testid="unread"> · {unread} unread</strong> : null}
+                {mentions > 0 ? (
+                  <strong className="mention-count" data-testid="mentions">
+                    {" "}
+                    · {mentions} {mentions === 1 ? "mention" : "mentions"}
+                  </strong>
+                ) : null}{" "}
+                · {room.online.length} online
+                {room.online.length > 0 ? `: ${room.online.map((m) => m.displayName).join(", ")}` : ""}
+              </span>
+            </li>
+          );
+        })}
       </ul>
     </>
   );

@@ -1,15 +1,21 @@
 // The frame around every page: a skip link; for a signed-in user the sidebar (a drawer on a phone, opened from
-// the top bar) and the quick switcher (Ctrl/⌘-K); for a visitor a slim header. On each navigation the tab title
-// follows the page and focus moves to the page's heading, so screen readers announce the new page.
+// the top bar), a header with the search box ("/") and the inbox, the inbox's socket (one per signed-in user),
+// and the quick switcher (Ctrl/⌘-K); for a visitor a slim header. On each navigation the tab title follows the
+// page (with the unread inbox count in front) and focus moves to the page's heading, so screen readers announce
+// the new page.
 import { useQuery } from "@tanstack/react-query";
 import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Link, Outlet, useLocation, useMatches, useNavigation } from "react-router";
 import { roomsQuery } from "../lib/queries";
 import { useSession } from "../lib/session";
 import type { RouteHandle } from "../routes";
+import { InboxProvider, useInbox } from "./inbox";
+import { TopbarInboxLink } from "./inbox-link";
 import { QuickSwitcher } from "./quick-switcher";
+import { SearchBox } from "./search-box";
 import { Sidebar } from "./sidebar";
 import { PageSkeleton } from "./skeleton";
+import { badgeText, formatTabTitle } from "./tab-title";
 
 function usePageTitle(): string {
   const matches = useMatches();
@@ -36,6 +42,9 @@ function useFocusOnNavigate(main: React.RefObject<HTMLElement | null>) {
     const frame = requestAnimationFrame(() => {
       const target = main.current?.querySelector<HTMLElement>("h1") ?? main.current;
       if (!target || target.contains(document.activeElement)) return;
+      // A page that put the caret in a field itself (the search page without a query) keeps it there.
+      const active = document.activeElement;
+      if (active && main.current?.contains(active) && active.matches("input, textarea")) return;
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus({ preventScroll: true });
     });
@@ -43,26 +52,37 @@ function useFocusOnNavigate(main: React.RefObject<HTMLElement | null>) {
   }, [location.pathname]);
 }
 
+/** Unread room messages, by the menu button on a phone (the sidebar with each room's count is in the drawer). */
 function TotalUnread() {
   const rooms = useQuery(roomsQuery);
   const total = rooms.data?.reduce((sum, room) => sum + (room.unread ?? 0), 0) ?? 0;
-  return total > 0 ? (
-    <span className="badge" role="status" aria-label={`${total} unread`}>
-      {total > 99 ? "99+" : total}
+  const text = badgeText(total);
+  return text ? (
+    <span className="badge rooms-unread" role="status" aria-label={`${total} unread in rooms`}>
+      {text}
     </span>
   ) : null;
 }
 
-function TabTitle({ title, signedIn }: { title: string; signedIn: boolean }) {
-  const rooms = useQuery({ ...roomsQuery, enabled: signedIn });
-  const total = signedIn ? (rooms.data?.reduce((sum, room) => sum + (room.unread ?? 0), 0) ?? 0) : 0;
+/** "(N) Page · Outpost" while N inbox entries (mentions, replies) are unread. */
+function TabTitle({ title }: { title: string }) {
+  const { unread } = useInbox();
   useEffect(() => {
-    document.title = `${total > 0 ? `(${total}) ` : ""}${title} · Outpost`;
-  }, [title, total]);
+    document.title = formatTabTitle(title, unread);
+  }, [title, unread]);
   return null;
 }
 
 export function Layout() {
+  const { user } = useSession();
+  return (
+    <InboxProvider userId={user?.id ?? null}>
+      <Frame />
+    </InboxProvider>
+  );
+}
+
+function Frame() {
   const { user, loading } = useSession();
   const title = usePageTitle();
   const main = useRef<HTMLElement>(null);
@@ -114,7 +134,7 @@ export function Layout() {
   if (!user) {
     return (
       <div className="app bare">
-        <TabTitle title={title} signedIn={false} />
+        <TabTitle title={title} />
         {skip}
         <header className="bare-header">
           <Link className="brand" to="/">
@@ -134,13 +154,14 @@ export function Layout() {
 
   return (
     <div className="app">
-      <TabTitle title={title} signedIn />
+      <TabTitle title={title} />
       {skip}
       <Sidebar onOpenSwitcher={openSwitcher} />
       <div className="content">
         <header className="topbar">
           <button
             type="button"
+            className="menu-button"
             aria-label="Open navigation"
             aria-haspopup="dialog"
             onClick={() => drawer.current?.showModal()}
@@ -149,7 +170,9 @@ export function Layout() {
           </button>
           <TotalUnread />
           <span className="title">{title}</span>
-          <button type="button" aria-label="Jump to a room or page" onClick={openSwitcher}>
+          <SearchBox />
+          <TopbarInboxLink />
+          <button type="button" className="switcher-icon" aria-label="Jump to a room or page" onClick={openSwitcher}>
             ⌕
           </button>
         </header>

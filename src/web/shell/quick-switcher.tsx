@@ -15,6 +15,8 @@ interface Item {
 
 const PAGES: (Item & { admin?: boolean })[] = [
   { key: "p:home", label: "Home", kind: "Page", to: "/" },
+  { key: "p:inbox", label: "Inbox", kind: "Page", to: "/inbox" },
+  { key: "p:search", label: "Search", kind: "Page", to: "/search" },
   { key: "p:rooms", label: "All rooms", kind: "Page", to: "/rooms" },
   { key: "p:files", label: "Files", kind: "Page", to: "/files" },
   { key: "p:assistant", label: "Assistant", kind: "Page", to: "/assistant" },
@@ -50,6 +52,12 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
     const matches = [...roomItems, ...pages].filter((item) => !q || item.label.toLowerCase().includes(q));
     if (q) {
       matches.push(
+        {
+          key: "s:all",
+          label: `Search messages and files for “${text.trim()}”`,
+          kind: "Search",
+          to: `/search?q=${encodeURIComponent(text.trim())}`,
+        },
         {
           key: "s:files",
           label: `Search files for “${text.trim()}”`,

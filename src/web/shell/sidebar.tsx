@@ -1,9 +1,11 @@
-// The sidebar: rooms with unread badges, the other pages, and me. The same component fills the desktop column
-// and the phone drawer.
+// The sidebar: the inbox with its unread count, rooms with unread and mention badges, the other pages, and me.
+// The same component fills the desktop column and the phone drawer.
 import { useQuery } from "@tanstack/react-query";
 import { NavLink, useNavigate } from "react-router";
 import { roomsQuery } from "../lib/queries";
 import { useSession } from "../lib/session";
+import { SidebarInboxLink } from "./inbox-link";
+import { RoomCounts, roomCounts } from "./room-counts";
 
 /** A padlock for private rooms (an emoji needs a font the system may lack). */
 function LockIcon() {
@@ -36,6 +38,7 @@ export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => voi
       <NavLink to="/" className={navClass} onClick={onNavigate} end>
         <span className="label">Home</span>
       </NavLink>
+      <SidebarInboxLink onNavigate={onNavigate} />
       <div className="nav-section">
         <span>Rooms</span>
         <NavLink to="/rooms" onClick={onNavigate} end>
@@ -49,7 +52,7 @@ export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => voi
           </li>
         )}
         {rooms.data?.map((room) => {
-          const unread = room.unread ?? 0;
+          const { unread } = roomCounts(room);
           return (
             <li key={room.name}>
               <NavLink
@@ -61,12 +64,7 @@ export function Sidebar({ onNavigate, onOpenSwitcher }: { onNavigate?: () => voi
                   {room.visibility === "private" ? <LockIcon /> : "# "}
                   {room.name}
                 </span>
-                {unread > 0 && (
-                  <span className="badge">
-                    {unread > 99 ? "99+" : unread}
-                    <span className="sr-only"> unread</span>
-                  </span>
-                )}
+                <RoomCounts room={room} />
               </NavLink>
             </li>
           );

@@ -2,22 +2,24 @@
 // a linked one, or where the reader left off), follows new messages while at the bottom, loads earlier pages as
 // the reader scrolls up (the rows on screen keep their place: `firstItemIndex`) and, in a run further back,
 // later pages as they scroll down.
-import {
-  forwardRef,
-  type HTMLAttributes,
-  type Ref,
-  useCallback,
-  useEffect,
-  useImperativeHandle,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
-import { type Components, type ItemProps, type ListProps, Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { type Ref, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
+import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import type { OutboxEntry } from "../../lib/room-client";
-import { buildRows, type Row, type RowContext, RowView } from "./message-row";
+import {
+  AT_BOTTOM_PX,
+  components,
+  computeItemKey,
+  itemContent,
+  type ListContext,
+  PIN_MS,
+  pinToBottom,
+  READER_EVENTS,
+  useNow,
+} from "./message-list-parts";
+import { buildRows, type Row } from "./message-row";
+import type { Me, MessageCommands } from "./message-view";
 import { hasOlder, shown } from "./timeline";
-import type { LiveRoom, PageStatus } from "./use-live-room";
+import type { LiveRoom } from "./use-live-room";
 
 export interface MessageListHandle {
   /** Scrolls to a message in the run on screen (centred), and highlights it when asked. */
@@ -25,153 +27,30 @@ export interface MessageListHandle {
   scrollToBottom(): void;
 }
 
-interface ListContext extends RowContext {
-  room: string;
-  older: PageStatus;
-  newer: PageStatus;
-  hasOlder: boolean;
-  detached: boolean;
-  empty: boolean;
-  loadOlder: () => void;
-  loadNewer: () => void;
-}
-
 const HIGHLIGHT_MS = 4_000;
-/** This close to the bottom (px) counts as at the bottom: new messages are followed. */
-const AT_BOTTOM_PX = 80;
-/** How long the list is kept at its bottom after its last row changes. */
-const PIN_MS = 600;
-/** What a reader does to scroll: any of these ends a hold on the list's position. */
-const READER_EVENTS = ["wheel", "touchstart", "keydown", "mousedown"] as const;
-
-/** Keeps `el` scrolled to its very bottom for `ms`, unless the reader scrolls meanwhile; answers the cancel. */
-function pinToBottom(el: HTMLElement | null, ms: number): () => void {
-  if (!el) return () => {};
-  let stop = false;
-  const byReader = () => {
-    stop = true;
-  };
-  for (const type of READER_EVENTS) el.addEventListener(type, byReader, { passive: true });
-  const started = performance.now();
-  let frame = requestAnimationFrame(function check() {
-    if (stop || performance.now() - started > ms) return;
-    if (el.scrollHeight - el.clientHeight - el.scrollTop > 1) el.scrollTop = el.scrollHeight;
-    frame = requestAnimationFrame(check);
-  });
-  return () => {
-    cancelAnimationFrame(frame);
-    for (const type of READER_EVENTS) el.removeEventListener(type, byReader);
-  };
-}
 /** How long a newly shown list takes to reach its anchor, before scrolling to either end loads more. */
 const SETTLE_MS = 500;
 /** How long a newly shown list is kept at its anchor while its rows are measured. */
 const ANCHOR_HOLD_MS = 1_000;
 const NONE: OutboxEntry[] = [];
 
-/** The current time, for "2 min ago", refreshed every half minute. */
-function useNow(everyMs = 30_000): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
-
-function PageState({ status, what, onRetry }: { status: PageStatus; what: "earlier" | "later"; onRetry: () => void }) {
-  if (status.kind === "loading") {
-    return (
-      <p className="list-status" role="status" aria-busy="true" data-testid={`loading-${what}`}>
-        <span className="spinner" aria-hidden="true" /> Loading {what} messages…
-      </p>
-    );
-  }
-  if (status.kind === "error") {
-    return (
-      <p className="list-status error" role="alert" data-testid={`failed-${what}`}>
-        The {what} messages could not be loaded. {status.message}{" "}
-        <button type="button" className="link" onClick={onRetry}>
-          Retry
-        </button>
-      </p>
-    );
-  }
-  return null;
-}
-
-function Header({ context }: { context: ListContext }) {
-  if (context.older.kind !== "idle") {
-    return <PageState status={context.older} what="earlier" onRetry={context.loadOlder} />;
-  }
-  if (context.hasOlder) {
-    return (
-      <p className="list-status">
-        <button type="button" className="link" onClick={context.loadOlder}>
-          Load earlier messages
-        </button>
-      </p>
-    );
-  }
-  return (
-    <div className="room-start">
-      <p className="wrap-anywhere">This is the beginning of #{context.room}.</p>
-      {context.empty && <p className="hint">No messages yet: say hello.</p>}
-    </div>
-  );
-}
-
-function Footer({ context }: { context: ListContext }) {
-  if (!context.detached) return <div className="list-end" />;
-  if (context.newer.kind !== "idle") {
-    return <PageState status={context.newer} what="later" onRetry={context.loadNewer} />;
-  }
-  return (
-    <p className="list-status">
-      <button type="button" className="link" onClick={context.loadNewer}>
-        Load later messages
-      </button>
-    </p>
-  );
-}
-
-// The rows are a list to assistive technology: <ul> and <li> in place of Virtuoso's <div>s.
-const List = forwardRef(function List(
-  { children, style, "data-testid": testId }: ListProps<HTMLUListElement> & { context?: unknown },
-  ref: Ref<HTMLUListElement>,
-) {
-  return (
-    <ul ref={ref} style={style} className="message-rows" data-testid={testId}>
-      {children}
-    </ul>
-  );
-});
-
-function Item({ children, style, item: _item, context: _context, ...rest }: ItemProps<Row> & { context?: unknown }) {
-  return (
-    <li {...(rest as HTMLAttributes<HTMLLIElement>)} style={style}>
-      {children}
-    </li>
-  );
-}
-
-const components = { Header, Footer, List, Item } as unknown as Components<Row, ListContext>;
-const computeItemKey = (_: number, row: Row) => row.key;
-const itemContent = (_: number, row: Row, context: ListContext) => <RowView row={row} context={context} />;
-
 export function MessageList({
   room,
   live,
   me,
   firstUnreadId,
+  commands,
+  editingId,
   onAtBottom,
   onTargetMissing,
   ref,
 }: {
   room: string;
   live: LiveRoom;
-  me: { userId: string; displayName: string } | null;
+  me: Me | null;
   firstUnreadId: number | null;
+  commands: MessageCommands;
+  editingId: number | null;
   onAtBottom: (atBottom: boolean) => void;
   onTargetMissing: (id: number) => void;
   ref?: Ref<MessageListHandle>;
@@ -183,7 +62,12 @@ export function MessageList({
   const detached = timeline.detached !== null;
   // When each pending message was written, for its place in the groups.
   const pendingSince = useRef(new Map<string, string>());
-  const pending = detached ? NONE : live.outbox.entries;
+  // Thread replies on their way show in their thread's panel, not here.
+  const outboxEntries = live.outbox.entries;
+  const pending = useMemo(
+    () => (detached ? NONE : outboxEntries.filter((e) => e.threadRootId === undefined)),
+    [detached, outboxEntries],
+  );
   for (const entry of pending) {
     if (!pendingSince.current.has(entry.clientMessageId)) {
       pendingSince.current.set(entry.clientMessageId, new Date().toISOString());
@@ -314,13 +198,15 @@ export function MessageList({
   // while the list measures the new rows and corrects its position (it can settle a row's height short).
   const atBottom = useRef(true);
   const lastRow = rows.at(-1);
-  const lastRowState = `${lastRow?.key}:${lastRow?.kind === "pending" ? lastRow.entry.status : ""}`;
+  const lastRowState = `${lastRow?.key}:${lastRow?.kind === "pending" ? lastRow.state : ""}`;
   const lastPreviews = lastRow?.kind === "message" ? live.previews[lastRow.message.id] : undefined;
+  // An edit, a reaction or a reply to the last message changes its height too.
+  const lastMessage = lastRow?.kind === "message" ? lastRow.message : undefined;
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last row changes shape
   useEffect(() => {
     if (!atBottom.current || detached) return;
     return pinToBottom(scroller.current, PIN_MS);
-  }, [lastRowState, lastPreviews]);
+  }, [lastRowState, lastPreviews, lastMessage]);
 
   const { loadOlder, loadNewer, older, newer, retry, discard } = live;
   const canLoadOlder = hasOlder(timeline);
@@ -404,6 +290,8 @@ export function MessageList({
       previews,
       onRetry: retry,
       onDiscard: discard,
+      commands,
+      editingId,
     }),
     [
       room,
@@ -422,6 +310,8 @@ export function MessageList({
       previews,
       retry,
       discard,
+      commands,
+      editingId,
     ],
   );
 

@@ -4,15 +4,18 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, RoomLinkPreview } from "../../../features/rooms/rooms.schema";
+import { chatMessage } from "./chat-message.fixture";
 import { type Row, RowView } from "./message-row";
+import type { MessageCommands } from "./message-view";
 
-const message: ChatMessage = {
-  id: 7,
-  userId: "ada",
-  displayName: "Ada",
-  text: "look http://[ here",
-  clientMessageId: null,
-  createdAt: "2026-01-01T00:00:00.000Z",
+const message: ChatMessage = chatMessage(7, { userId: "ada", displayName: "Ada", text: "look http://[ here" });
+const commands: MessageCommands = {
+  react: () => {},
+  edit: () => true,
+  remove: () => {},
+  openThread: () => {},
+  canDelete: () => false,
+  setEditing: () => {},
 };
 const row: Row = { kind: "message", key: "m7", message, first: true, day: false, unreadStart: false };
 const card = (url: string): RoomLinkPreview => ({
@@ -36,6 +39,9 @@ function render(previews: { url: string; preview: RoomLinkPreview | null }[]) {
         previews: { 7: previews },
         onRetry: () => {},
         onDiscard: () => {},
+        room: "general",
+        commands,
+        editingId: null,
       },
     }),
   );

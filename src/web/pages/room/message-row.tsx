@@ -1,205 +1,27 @@
 // One row of a room's message list: a day divider and the "New messages" line where they fall, then the message
-// (with its author's avatar, name and time when it starts a group) and its link previews; or a message of this
-// user's that is still on its way ("Sending…", or "Not sent" with Retry and Discard).
-import { memo, useEffect, useRef } from "react";
-import type { ChatMessage, RoomLinkPreview } from "../../../features/rooms/rooms.schema";
+// (message-view.tsx), or a message of this user's still on its way: "waiting" (behind a refused one), "sending",
+// or "failed" with Retry and Discard. It keeps its place in the sender's order and never vanishes unsent.
 import { Boundary } from "../../components/boundary";
 import { MessageAvatar } from "../../components/message-avatar";
-import { MessageMarkdown } from "../../components/message-markdown";
-import { formatClock, formatDay, formatRelative, formatTime } from "../../lib/format";
+import { formatDay, formatTime } from "../../lib/format";
 import type { OutboxEntry } from "../../lib/room-client";
+import type { MessagePreviews } from "./link-previews";
+import { MessageText } from "./message-text";
+import { type Me, type MessageCommands, MessageView } from "./message-view";
+import type { PendingState, Row } from "./rows";
 
-/** Consecutive messages by one author closer than this share one header. */
-const GROUP_MS = 5 * 60_000;
+export { buildRows, type Row } from "./rows";
 
-export type Row =
-  | { kind: "message"; key: string; message: ChatMessage; first: boolean; day: boolean; unreadStart: boolean }
-  | { kind: "pending"; key: string; entry: OutboxEntry; first: boolean; day: boolean; createdAt: string };
+const PENDING_WORDS: Record<PendingState, { meta: string; status: string }> = {
+  waiting: { meta: "waiting", status: "Waiting to send…" },
+  sending: { meta: "sending", status: "Sending…" },
+  sent: { meta: "sent", status: "Sent" },
+  failed: { meta: "not sent", status: "Failed." },
+};
 
-interface Author {
-  userId: string;
-  displayName: string;
-  createdAt: string;
-}
-
-/** When a message was written, and its day, worked out once per message (a list holds thousands). */
-const times = new WeakMap<object, { ms: number; day: string }>();
-function timeOf(author: Author): { ms: number; day: string } {
-  const known = times.get(author);
-  if (known) return known;
-  const date = new Date(author.createdAt);
-  const time = { ms: date.getTime(), day: date.toDateString() };
-  times.set(author, time);
-  return time;
-}
-
-/** Whether `next` continues `previous`'s group: same author, same day, within five minutes. */
-function continues(previous: Author | undefined, next: Author): boolean {
-  if (!previous || previous.userId !== next.userId) return false;
-  const a = timeOf(previous);
-  const b = timeOf(next);
-  return b.ms - a.ms < GROUP_MS && a.day === b.day;
-}
-
-const newDay = (previous: Author | undefined, next: Author) => !previous || timeOf(previous).day !== timeOf(next).day;
-
-/** The list's rows: messages, then this user's messages still on their way, with grouping and dividers worked out. */
-export function buildRows(
-  messages: ChatMessage[],
-  pending: OutboxEntry[],
-  me: { userId: string; displayName: string } | null,
-  firstUnreadId: number | null,
-  pendingSince: Map<string, string>,
-): Row[] {
-  const rows: Row[] = [];
-  let previous: Author | undefined;
-  // The "New messages" line goes above the first unread message, if what is loaded reaches back that far. What I
-  // wrote myself (on another device) is not news to me: it goes above the first message of someone else.
-  const first = messages[0];
-  let unreadMarked = first === undefined || firstUnreadId === null || first.id > firstUnreadId;
-  for (const message of messages) {
-    const mine = me !== null && message.userId === me.userId;
-    const unreadStart = !unreadMarked && !mine && message.id >= (firstUnreadId ?? Number.POSITIVE_INFINITY);
-    if (unreadStart) unreadMarked = true;
-    rows.push({
-      kind: "message",
-      key: `m${message.id}`,
-      message,
-      first: unreadStart || !continues(previous, message),
-      day: newDay(previous, message),
-      unreadStart,
-    });
-    previous = message;
-  }
-  if (me) {
-    for (const entry of pending) {
-      const createdAt = pendingSince.get(entry.clientMessageId) ?? new Date().toISOString();
-      const author = { ...me, createdAt };
-      rows.push({
-        kind: "pending",
-        key: `p${entry.clientMessageId}`,
-        entry,
-        first: !continues(previous, author),
-        day: newDay(previous, author),
-        createdAt,
-      });
-      previous = author;
-    }
-  }
-  return rows;
-}
-
-function MessageTime({ iso, now, short }: { iso: string; now: Date; short?: boolean }) {
-  return (
-    <time dateTime={iso} title={formatTime(iso)} className={short ? "gutter-time" : undefined}>
-      {short ? formatClock(iso) : formatRelative(iso, now)}
-    </time>
-  );
-}
-
-/** Link previews are shown only for links that are well-formed http(s) URLs. */
-function previewUrl(url: string): URL | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-function LinkPreviews({ previews }: { previews: { url: string; preview: RoomLinkPreview | null }[] }) {
-  return (
-    <>
-      {previews.map(({ url, preview }) => {
-        const parsed = previewUrl(url);
-        if (!parsed) return null;
-        return preview ? (
-          <a
-            key={url}
-            className="link-preview"
-            href={parsed.href}
-            target="_blank"
-            rel="noopener noreferrer nofollow"
-            data-testid="link-preview"
-          >
-            <strong>{preview.title ?? preview.siteName ?? parsed.hostname}</strong>
-            {preview.description && <span>{preview.description}</span>}
-            <span className="hint">{preview.siteName ?? parsed.hostname}</span>
-          </a>
-        ) : (
-          <span key={url} className="hint link-preview none" data-testid="no-preview">
-            No preview for {parsed.hostname}
-          </span>
-        );
-      })}
-    </>
-  );
-}
-
-interface MessageViewProps {
-  message: ChatMessage;
-  first: boolean;
-  now: Date;
-  highlighted: boolean;
-  focus: boolean;
-  onFocused: () => void;
-  previews: { url: string; preview: RoomLinkPreview | null }[] | undefined;
-}
-
-const MessageView = memo(function MessageView({
-  message,
-  first,
-  now,
-  highlighted,
-  focus,
-  onFocused,
-  previews,
-}: MessageViewProps) {
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => {
-    if (!focus) return;
-    // The list shows its rows only once it has scrolled to them: try on the next frames until the focus holds.
-    let frame = 0;
-    let tries = 0;
-    const attempt = () => {
-      ref.current?.focus({ preventScroll: true });
-      if (document.activeElement === ref.current || ++tries > 30) onFocused();
-      else frame = requestAnimationFrame(attempt);
-    };
-    attempt();
-    return () => cancelAnimationFrame(frame);
-  }, [focus, onFocused]);
-  return (
-    <article
-      ref={ref}
-      id={`m${message.id}`}
-      className={`message${first ? " first" : " more"}${highlighted ? " highlight" : ""}`}
-      data-id={message.id}
-      tabIndex={-1}
-    >
-      {first ? (
-        <>
-          <MessageAvatar userId={message.userId} name={message.displayName} />
-          <p className="message-meta">
-            <span className="author">{message.displayName}</span> <MessageTime iso={message.createdAt} now={now} />
-          </p>
-        </>
-      ) : (
-        <>
-          <MessageTime iso={message.createdAt} now={now} short />
-          <span className="sr-only">{message.displayName}: </span>
-        </>
-      )}
-      <div className="message-body">
-        <MessageMarkdown text={message.text} />
-        {previews && <LinkPreviews previews={previews} />}
-      </div>
-    </article>
-  );
-});
-
-function PendingView({
+export function PendingView({
   entry,
+  state,
   first,
   me,
   createdAt,
@@ -207,18 +29,20 @@ function PendingView({
   onDiscard,
 }: {
   entry: OutboxEntry;
+  state: PendingState;
   first: boolean;
-  me: { userId: string; displayName: string };
+  me: Me;
   createdAt: string;
   onRetry: () => void;
   onDiscard: (clientMessageId: string) => void;
 }) {
-  const failed = entry.status === "failed";
+  const failed = state === "failed";
+  const words = PENDING_WORDS[state];
   return (
     <article
       className={`message pending${first ? " first" : " more"}${failed ? " failed" : ""}`}
       data-testid="pending-message"
-      data-status={entry.status}
+      data-status={state}
     >
       {first ? (
         <>
@@ -226,7 +50,7 @@ function PendingView({
           <p className="message-meta">
             <span className="author">{me.displayName}</span>{" "}
             <time dateTime={createdAt} title={formatTime(createdAt)}>
-              {failed ? "not sent" : "sending"}
+              {words.meta}
             </time>
           </p>
         </>
@@ -234,11 +58,16 @@ function PendingView({
         <span className="sr-only">{me.displayName}: </span>
       )}
       <div className="message-body">
-        <MessageMarkdown text={entry.text} />
+        <MessageText text={entry.text} mentions={null} />
+        {entry.attachments && entry.attachments.length > 0 && (
+          <p className="hint pending-files">
+            With {entry.attachments.length} {entry.attachments.length === 1 ? "file" : "files"}
+          </p>
+        )}
         <p className={`pending-status${failed ? " error" : ""}`} role="status">
           {failed ? (
             <>
-              Not sent.{" "}
+              Failed —{" "}
               <button type="button" className="link" onClick={onRetry}>
                 Retry
               </button>{" "}
@@ -247,7 +76,7 @@ function PendingView({
               </button>
             </>
           ) : (
-            "Sending…"
+            words.status
           )}
         </p>
       </div>
@@ -256,21 +85,26 @@ function PendingView({
 }
 
 export interface RowContext {
+  room: string;
   now: Date;
-  me: { userId: string; displayName: string } | null;
+  me: Me | null;
   highlightId: number | null;
   focusId: number | null;
   onFocused: () => void;
-  previews: Record<number, { url: string; preview: RoomLinkPreview | null }[]>;
+  previews: Record<number, MessagePreviews>;
   onRetry: () => void;
   onDiscard: (clientMessageId: string) => void;
+  commands: MessageCommands;
+  editingId: number | null;
+  /** Rows of a thread's panel. */
+  inThread?: boolean;
 }
 
 export function RowView({ row, context }: { row: Row; context: RowContext }) {
   const iso = row.kind === "message" ? row.message.createdAt : row.createdAt;
   return (
     <>
-      {row.day && (
+      {row.day && !context.inThread && (
         <p className="day-divider">
           <span>{formatDay(iso, context.now)}</span>
         </p>
@@ -283,17 +117,23 @@ export function RowView({ row, context }: { row: Row; context: RowContext }) {
       <Boundary what="This message">
         {row.kind === "message" ? (
           <MessageView
+            room={context.room}
             message={row.message}
             first={row.first}
             now={context.now}
+            me={context.me}
             highlighted={context.highlightId === row.message.id}
             focus={context.focusId === row.message.id}
             onFocused={context.onFocused}
             previews={context.previews[row.message.id]}
+            commands={context.commands}
+            editing={context.editingId === row.message.id}
+            inThread={context.inThread}
           />
         ) : context.me ? (
           <PendingView
             entry={row.entry}
+            state={row.state}
             first={row.first}
             me={context.me}
             createdAt={row.createdAt}

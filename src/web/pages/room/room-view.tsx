@@ -2,17 +2,22 @@
 // header, the messages (opened at the newest message, at a linked one — ?message=<id> or #m<id> — or where the
 // reader left off), who is typing, the message box pinned at the bottom, and in a private room the members (a
 // side panel on a wide screen, a dialog on a narrow one). Once removed: what was said before, and the way out.
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
-import type { RoomSummary } from "../../../features/rooms/rooms.schema";
+import type { ChatMessage, RoomSummary } from "../../../features/rooms/rooms.schema";
 import { errorMessage } from "../../api";
 import { ErrorAlert } from "../../components/error-alert";
 import { useSession } from "../../lib/session";
 import { BackToRooms } from "./back-to-rooms";
 import { COMPOSER_ID, Composer } from "./composer";
-import { MembersPanel } from "./members-panel";
+import { MembersPanel, membersQuery } from "./members-panel";
 import { MessageList, type MessageListHandle } from "./message-list";
+import { useNow } from "./message-list-parts";
+import type { MessageCommands } from "./message-view";
+import { threadPage } from "./room-api";
 import { RoomHeader } from "./room-header";
+import { ThreadPanel } from "./thread-panel";
 import { useLiveRoom } from "./use-live-room";
 import { useReadCursor } from "./use-read-cursor";
 
@@ -43,8 +48,8 @@ function useLinkedMessage(): number | null {
 
 export function RoomView({ room, summary }: { room: string; summary: RoomSummary }) {
   const isPrivate = summary.visibility === "private";
-  const live = useLiveRoom(room, isPrivate);
   const { user } = useSession();
+  const live = useLiveRoom(room, isPrivate, user?.id ?? null);
   const navigate = useNavigate();
   const location = useLocation();
   const { removed, timeline } = live;
@@ -63,11 +68,32 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
   const [linkNotice, setLinkNotice] = useState<string | null>(null);
 
   const detached = timeline.detached !== null;
-  const newest = timeline.latest.messages.at(-1)?.id ?? null;
+  // The newest id of the room's log (thread replies and events included): reading the newest message reads them.
+  const newestMessage = timeline.latest.messages.at(-1)?.id ?? null;
+  const newest = newestMessage === null ? null : Math.max(newestMessage, live.log.lastId);
   const seeingNewest = opened && atBottom && !detached;
   const { setSeeingNewest, reveal } = live;
   useEffect(() => setSeeingNewest(seeingNewest), [seeingNewest, setSeeingNewest]);
   useReadCursor(room, seeingNewest ? newest : null, opening.lastReadId, !removed);
+
+  const [threadId, setThreadId] = useState<number | null>(null);
+  const [editingId, setEditingId] = useState<number | null>(null);
+  const now = useNow();
+  const members = useQuery({ ...membersQuery(room), enabled: isPrivate && !removed });
+  const owner = members.data?.members.find((m) => m.role === "owner")?.userId;
+  const moderator = user?.role === "admin" || (isPrivate && owner !== undefined && owner === user?.id);
+  const { react, edit, remove } = live;
+  const commands = useMemo<MessageCommands>(
+    () => ({
+      react,
+      edit,
+      remove,
+      openThread: setThreadId,
+      canDelete: (m: ChatMessage) => m.userId === user?.id || moderator,
+      setEditing: setEditingId,
+    }),
+    [react, edit, remove, moderator, user?.id],
+  );
 
   // The first opening, once the socket has delivered the newest messages: at the linked message, else at the
   // "New messages" divider, else at the bottom.
@@ -96,6 +122,18 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
     };
   }, [timeline.ready]);
 
+  // A linked message that is not in the main timeline may be a thread reply: its thread opens (the server files
+  // a reply's id under its root).
+  const onTargetMissing = useCallback(
+    (id: number) => {
+      void threadPage(room, id).then(
+        (page) => setThreadId(page.root.id),
+        () => setLinkNotice(`Message ${id} is not in #${room} any more (or never was).`),
+      );
+    },
+    [room],
+  );
+
   // A link to another message of this room while it is open (a citation, a link in a message).
   const handledLink = useRef<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follows the URL
@@ -110,17 +148,12 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
     void (async () => {
       try {
         const where = await reveal(linked, { align: "center", highlight: true });
-        if (where === "here") list.current?.scrollToMessage(linked, true);
+        if (where === "here" && !list.current?.scrollToMessage(linked, true)) onTargetMissing(linked);
       } catch (e) {
         setLinkNotice(`That message could not be loaded. ${errorMessage(e)}`);
       }
     })();
   }, [linked, location.key, opened]);
-
-  const onTargetMissing = useCallback(
-    (id: number) => setLinkNotice(`Message ${id} is not in #${room} any more (or never was).`),
-    [room],
-  );
 
   const jumpToLatest = () => {
     if (detached) live.jumpToLatest();
@@ -134,8 +167,10 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
   };
 
   const me = useMemo(() => (user ? { userId: user.id, displayName: user.displayName } : null), [user]);
-  const showAside = isPrivate && !removed && wide;
-  const hold = live.outbox.hold;
+  const thread = threadId !== null && !removed;
+  const showAside = isPrivate && !removed && wide && !thread;
+  // The notice goes once everything refused has gone (the outbox says hold: null when drained).
+  const hold = live.outbox.entries.some((e) => e.status !== "sent") ? live.outbox.hold : null;
 
   return (
     <section aria-labelledby="room-heading" className="room-view">
@@ -153,7 +188,7 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
           {REMOVED_TEXT} <BackToRooms />
         </p>
       )}
-      <div className={showAside ? "room-body with-members" : "room-body"}>
+      <div className={`room-body${showAside ? " with-members" : ""}${thread ? " with-thread" : ""}`}>
         <div className="room-main">
           <div className="message-pane">
             {opened ? (
@@ -163,6 +198,8 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
                 live={live}
                 me={me}
                 firstUnreadId={opening.firstUnreadId}
+                commands={commands}
+                editingId={editingId}
                 onAtBottom={setAtBottom}
                 onTargetMissing={onTargetMissing}
               />
@@ -194,8 +231,30 @@ export function RoomView({ room, summary }: { room: string; summary: RoomSummary
             </p>
           )}
           <ErrorAlert text={live.notice ?? linkNotice} />
-          {!removed && <Composer room={room} onSend={live.send} onTyping={live.typed} />}
+          {!removed && (
+            <Composer
+              room={room}
+              onSend={(text, attachments) => live.send(text, attachments.length > 0 ? { attachments } : {})}
+              onTyping={live.typed}
+            />
+          )}
         </div>
+        {thread && threadId !== null && (
+          <ThreadPanel
+            key={threadId}
+            room={room}
+            rootId={threadId}
+            live={live}
+            me={me}
+            commands={commands}
+            editingId={editingId}
+            now={now}
+            onClose={() => {
+              setThreadId(null);
+              document.getElementById(COMPOSER_ID)?.focus({ preventScroll: true });
+            }}
+          />
+        )}
         {showAside && (
           <div className="members-aside">
             <MembersPanel room={room} leave={leave} />

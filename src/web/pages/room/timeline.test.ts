@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../../features/rooms/rooms.schema";
+import { chatMessage } from "./chat-message.fixture";
 import {
   FIRST_INDEX,
   hasOlder,
@@ -10,14 +11,7 @@ import {
   timelineReducer,
 } from "./timeline";
 
-const message = (id: number): ChatMessage => ({
-  id,
-  userId: "u",
-  displayName: "U",
-  text: `m${id}`,
-  clientMessageId: null,
-  createdAt: "2026-01-01T00:00:00.000Z",
-});
+const message = (id: number): ChatMessage => chatMessage(id, { userId: "u", displayName: "U" });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
 const ids = (timeline: Timeline) => shown(timeline).messages.map((m) => m.id);
 
@@ -103,5 +97,33 @@ describe("timelineReducer", () => {
     expect(reset.latest.messages).toEqual([]);
     expect(reset.ready).toBe(false);
     expect(reset.version).toBe(t.version + 1);
+  });
+});
+
+describe("timelineReducer: messages changed in place", () => {
+  it("replaces an edited, deleted or reacted message where it is shown, and inserts nothing", () => {
+    let t = withLatest(1, 5);
+    const edited = { ...message(3), text: "fixed", editedAt: "2026-01-01T00:01:00.000Z" };
+    t = timelineReducer(t, { type: "update", messages: [edited, message(99)] });
+    expect(ids(t)).toEqual([1, 2, 3, 4, 5]);
+    expect(shown(t).messages[2]).toBe(edited);
+    // Nothing it holds: the same timeline.
+    expect(timelineReducer(t, { type: "update", messages: [message(99)] })).toBe(t);
+  });
+
+  it("joins a run further back to the newest messages once the server says nothing newer exists", () => {
+    let t = withLatest(500, 510);
+    t = timelineReducer(t, {
+      type: "detach",
+      messages: [message(100), message(140)],
+      startReached: false,
+      anchor: { kind: "message", id: 100, align: "center", highlight: true },
+    });
+    expect(t.detached).not.toBeNull();
+    // Ids are shared with events and thread replies: a page whose last id does not touch the newest run still
+    // ends the run when the server says so.
+    t = timelineReducer(t, { type: "newer", version: t.version, messages: [message(300)], endReached: true });
+    expect(t.detached).toBeNull();
+    expect(ids(t)).toEqual([100, 140, 300, ...range(500, 510).map((m) => m.id)]);
   });
 });

@@ -32,10 +32,13 @@ export interface Timeline {
 
 export type TimelineAction =
   | { type: "live"; messages: ChatMessage[] }
+  /** Messages changed in place (an edit, a delete, a reaction, a reply to a root): replaced where shown. */
+  | { type: "update"; messages: ChatMessage[] }
   | { type: "synced" }
   | { type: "older"; version: number; messages: ChatMessage[]; startReached: boolean }
-  | { type: "newer"; version: number; messages: ChatMessage[] }
-  | { type: "detach"; messages: ChatMessage[]; startReached: boolean; anchor: Anchor }
+  /** `endReached`: the server said nothing newer exists (the run then joins the newest messages). */
+  | { type: "newer"; version: number; messages: ChatMessage[]; endReached?: boolean }
+  | { type: "detach"; messages: ChatMessage[]; startReached: boolean; anchor: Anchor; endReached?: boolean }
   | { type: "show"; anchor: Anchor }
   | { type: "latest"; anchor?: Anchor }
   | { type: "reset" };
@@ -69,6 +72,18 @@ export function mergeMessages(
   const first = current[0]?.id;
   const prepended = first === undefined ? 0 : messages.findIndex((m) => m.id >= first);
   return { messages, prepended: Math.max(0, prepended) };
+}
+
+/** `run` with each of `changed` that it holds replaced (the same array when it holds none). */
+function replaceIn(run: Run, changed: Map<number, ChatMessage>): Run {
+  let replaced = false;
+  const messages = run.messages.map((m) => {
+    const next = changed.get(m.id);
+    if (!next || next === m) return m;
+    replaced = true;
+    return next;
+  });
+  return replaced ? { ...run, messages } : run;
 }
 
 /** The run on screen. */
@@ -110,6 +125,13 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
         base: timeline.detached ? timeline.base : timeline.base - prepended,
       };
     }
+    case "update": {
+      const changed = new Map(action.messages.map((m) => [m.id, m]));
+      const latest = replaceIn(timeline.latest, changed);
+      const detached = timeline.detached && replaceIn(timeline.detached, changed);
+      if (latest === timeline.latest && detached === timeline.detached) return timeline;
+      return { ...timeline, latest, detached };
+    }
     case "synced":
       return timeline.ready ? timeline : { ...timeline, ready: true };
     case "older": {
@@ -130,12 +152,14 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
       const { messages } = mergeMessages(detached.messages, action.messages);
       const next: Run = { ...detached, messages };
       const nothingNewer = !action.messages.some((m) => m.id > before);
-      if (nothingNewer || meets(messages, timeline.latest.messages)) return join(timeline, next);
+      // Ids are shared with events and thread replies: "meets" is only a hint; the server's word decides.
+      const ended = action.endReached ?? nothingNewer;
+      if (ended || meets(messages, timeline.latest.messages)) return join(timeline, next);
       return { ...timeline, detached: next };
     }
     case "detach": {
       const shownAfresh = { version: timeline.version + 1, base: FIRST_INDEX, anchor: action.anchor };
-      if (meets(action.messages, timeline.latest.messages) || action.messages.length === 0) {
+      if (action.endReached || meets(action.messages, timeline.latest.messages) || action.messages.length === 0) {
         const { messages } = mergeMessages(timeline.latest.messages, action.messages);
         const startReached = action.startReached || messages[0]?.id === 1;
         return { ...timeline, ...shownAfresh, latest: { messages, startReached }, detached: null };

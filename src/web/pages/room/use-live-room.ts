@@ -1,10 +1,12 @@
-// A room's live state over its socket: the message timeline (earlier and later pages on demand, runs further
-// back for linked messages), link previews, who is online and typing, what this user is still sending, the
-// connection state, and whether this user was removed; plus sending, retrying, typing and leaving.
+// A room's live state over its socket: the room's log (messages as they are now: edits, deletes, reactions and
+// thread replies applied live and after a resume), the main timeline built from it (earlier and later pages on
+// demand, runs further back for linked messages), link previews, who is online and typing, what this user is
+// still sending, the connection state, and whether this user was removed; plus sending (to the room or a thread,
+// with attachments), editing, deleting, reacting, retrying, typing and leaving.
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import type { Member, RoomLinkPreview } from "../../../features/rooms/rooms.schema";
-import { api, errorMessage, isNotFound, ok } from "../../api";
+import type { ChatMessage, Member, RoomEvent, RoomLinkPreview } from "../../../features/rooms/rooms.schema";
+import { api, isNotFound, ok } from "../../api";
 import { roomsQuery } from "../../lib/queries";
 import {
   type ConnectionState,
@@ -13,72 +15,68 @@ import {
   type OutboxHold,
   type RoomClient,
 } from "../../lib/room-client";
+import { RoomLog } from "../../lib/room-log";
 import { SESSION_KEY } from "../../lib/session";
-import { type Anchor, hasOlder, initialTimeline, shown, type Timeline, timelineReducer } from "./timeline";
+import { refusalText } from "./room-api";
+import { type Anchor, initialTimeline, type Timeline, timelineReducer } from "./timeline";
+import { useHistoryPaging } from "./use-history-paging";
+import { useTypers } from "./use-typers";
+
+export type { PageStatus } from "./use-history-paging";
 
 /** The previews of the links in each message, by message id. */
 export type Previews = Record<number, { url: string; preview: RoomLinkPreview | null }[]>;
 
-/** Loading a page of history: idle, under way, or failed (with the sentence to show). */
-export type PageStatus = { kind: "idle" } | { kind: "loading" } | { kind: "error"; message: string };
-
-/** Messages per history page. */
-const PAGE = 100;
-/** A typing indicator stays this long after the last typing frame (senders repeat every 2.5 s while typing). */
-export const TYPING_SHOWN_MS = 4_500;
 export const MAX_MESSAGE_LENGTH = 4_000;
 
-const IDLE: PageStatus = { kind: "idle" };
-
-/** "Ada is typing…", "Ada and Bob are typing…", "Several people are typing…". */
-export function typingText(names: string[]): string | null {
-  if (names.length === 0) return null;
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return "Several people are typing…";
+export interface SendOptions {
+  threadRootId?: number;
+  attachments?: string[];
 }
 
-async function historyPage(room: string, before: number, limit: number) {
-  return ok(api.GET("/api/rooms/{room}/history", { params: { path: { room }, query: { before, limit } } }));
-}
-
-export function useLiveRoom(room: string, isPrivate: boolean) {
+export function useLiveRoom(room: string, isPrivate: boolean, meId: string | null) {
   const queryClient = useQueryClient();
   const [removed, setRemoved] = useState(false);
   const leaving = useRef(false);
   const [timeline, dispatch] = useReducer(timelineReducer, initialTimeline);
   const timelineRef = useRef<Timeline>(timeline);
   timelineRef.current = timeline;
+  const log = useRef<RoomLog>(new RoomLog(meId));
+  /** Bumped whenever the log changes (a thread's panel reads its replies from the log). */
+  const [logVersion, bumpLog] = useReducer((n: number) => n + 1, 0);
   const [previews, setPreviews] = useState<Previews>({});
   const [roster, setRoster] = useState<Member[]>([]);
   const [state, setState] = useState<ConnectionState>("connecting");
   const [retryIn, setRetryIn] = useState<number | undefined>();
-  const [typers, setTypers] = useState<{ userId: string; name: string }[]>([]);
+  const typers = useTypers();
   const [notice, setNotice] = useState<string | null>(null);
   const [outbox, setOutbox] = useState<{ entries: OutboxEntry[]; hold: OutboxHold }>({ entries: [], hold: null });
-  const [older, setOlder] = useState<PageStatus>(IDLE);
-  const loading = useRef({ older: false, newer: false });
-  const [newer, setNewer] = useState<PageStatus>(IDLE);
   /** Messages from others that arrived while the newest ones were out of sight. */
   const [unseen, setUnseen] = useState(0);
   const seeingNewest = useRef(true);
   const client = useRef<RoomClient | null>(null);
-  const [me, setMe] = useState<string | null>(null);
-  const meRef = useRef<string | null>(null);
+  const [me, setMe] = useState<string | null>(meId);
+  const meRef = useRef<string | null>(meId);
+
+  /** Messages read over HTTP, through the log: one already here keeps its live copy (events may be newer). */
+  const ingest = useCallback((messages: ChatMessage[]): ChatMessage[] => {
+    const current = log.current;
+    const out: ChatMessage[] = [];
+    for (const m of messages) {
+      if (!current.messages.has(m.id)) current.message(m);
+      const now = current.messages.get(m.id) ?? m;
+      if (now.threadRootId === null) out.push(now);
+    }
+    bumpLog();
+    return out;
+  }, []);
+  const paging = useHistoryPaging(room, timelineRef, dispatch, ingest);
 
   useEffect(() => {
     const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/rooms/${room}/ws`;
     let attempts = 0;
     /** Times the socket carried on after a 4401 because the browser still had a session (a password change). */
     let resumes = 0;
-    const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-    const stopTyping = (userId: string) => {
-      const timer = typingTimers.get(userId);
-      if (timer === undefined) return;
-      clearTimeout(timer);
-      typingTimers.delete(userId);
-      setTypers((current) => current.filter((t) => t.userId !== userId));
-    };
     const url = async () => {
       attempts++;
       // A private room's socket fails without a status once access is gone (removed while offline): before
@@ -96,6 +94,12 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
       }
       return wsUrl;
     };
+    /** A message in the log changed: the timeline shows its new copy (a thread's panel reads the log). */
+    const changed = (id: number) => {
+      const m = log.current.messages.get(id);
+      if (m && m.threadRootId === null) dispatch({ type: "update", messages: [m] });
+      bumpLog();
+    };
     const roomClient = createRoomClient({
       url,
       on: {
@@ -108,18 +112,35 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
           setMe(you.userId);
           setRoster(members);
         },
-        message: (m) => {
-          dispatch({ type: "live", messages: [m] });
-          stopTyping(m.userId);
+        message: (m: ChatMessage) => {
+          log.current.message(m);
+          typers.stop(m.userId);
+          if (m.threadRootId !== null) {
+            // A thread reply: not in the main timeline; its root's summary changed.
+            changed(m.threadRootId);
+            return;
+          }
+          dispatch({ type: "live", messages: [log.current.messages.get(m.id) ?? m] });
+          bumpLog();
           if (timelineRef.current.ready && m.userId !== meRef.current && !seeingNewest.current) {
             setUnseen((n) => n + 1);
           }
         },
+        event: (e: RoomEvent) => {
+          log.current.event(e);
+          if (e.kind === "delete") {
+            setPreviews((current) => {
+              if (!(e.messageId in current)) return current;
+              const { [e.messageId]: _gone, ...rest } = current;
+              return rest;
+            });
+          }
+          changed(e.messageId);
+        },
         synced: () => dispatch({ type: "synced" }),
         presence: (members) => {
           setRoster(members);
-          // Someone who left stops typing.
-          for (const userId of typingTimers.keys()) if (!members.some((m) => m.userId === userId)) stopTyping(userId);
+          typers.keepOnly(members);
         },
         // Someone was added, left or was removed: the members panel shows the list as it is now.
         membership: () => {
@@ -131,17 +152,14 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
             [messageId]: [...(current[messageId] ?? []).filter((p) => p.url !== link), { url: link, preview }],
           })),
         typing: (member) => {
-          if (member.userId === meRef.current) return;
-          const timer = typingTimers.get(member.userId);
-          if (timer !== undefined) clearTimeout(timer);
-          else setTypers((current) => [...current, { userId: member.userId, name: member.displayName }]);
-          typingTimers.set(
-            member.userId,
-            setTimeout(() => stopTyping(member.userId), TYPING_SHOWN_MS),
-          );
+          if (member.userId !== meRef.current) typers.typing(member);
         },
         outbox: (entries, hold) => setOutbox({ entries, hold }),
-        refused: (_id, reason) => setNotice(reason),
+        refused: (_id, reason, code, opId) => {
+          setNotice(refusalText(reason, code));
+          // An edit, delete or reaction refused for good has nothing to retry: the notice says why.
+          if (opId) roomClient.discard(opId);
+        },
         gap: () => {
           dispatch({ type: "reset" });
           setNotice("You missed a lot while away: the newest messages are shown; scroll up for earlier ones.");
@@ -173,94 +191,20 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
     return () => {
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
-      for (const timer of typingTimers.values()) clearTimeout(timer);
-      typingTimers.clear();
       roomClient.close();
       client.current = null;
     };
-  }, [room, isPrivate, queryClient]);
+  }, [room, isPrivate, queryClient, typers.stop, typers.keepOnly, typers.typing]);
 
-  /** Loads the page before the run on screen (scrolling up); a failure is kept for a Retry button. */
-  const loadOlder = useCallback(async () => {
-    const t = timelineRef.current;
-    const first = shown(t).messages[0]?.id;
-    if (first === undefined || !hasOlder(t) || loading.current.older) return;
-    loading.current.older = true;
-    setOlder({ kind: "loading" });
-    try {
-      const page = await historyPage(room, first, PAGE);
-      dispatch({ type: "older", version: t.version, messages: page.messages, startReached: page.nextBefore === null });
-      setOlder(IDLE);
-    } catch (e) {
-      setOlder({ kind: "error", message: errorMessage(e) });
-    } finally {
-      loading.current.older = false;
-    }
-  }, [room]);
-
-  /** Loads the page after a run further back (scrolling down); when it meets the newest messages, they join. */
-  const loadNewer = useCallback(async () => {
-    const t = timelineRef.current;
-    const last = t.detached?.messages.at(-1)?.id;
-    if (last === undefined || loading.current.newer) return;
-    loading.current.newer = true;
-    setNewer({ kind: "loading" });
-    try {
-      // History pages go backwards: the page before last + PAGE + 1 is the PAGE messages after `last`.
-      const page = await historyPage(room, last + PAGE + 1, PAGE);
-      dispatch({ type: "newer", version: t.version, messages: page.messages });
-      setNewer(IDLE);
-    } catch (e) {
-      setNewer({ kind: "error", message: errorMessage(e) });
-    } finally {
-      loading.current.newer = false;
-    }
-  }, [room]);
-
-  /**
-   * Shows message `id`: in the run on screen it is only scrolled to (the caller does that: answers "here");
-   * otherwise the run holding it is loaded (the page before it and the page after) and shown around it.
-   */
-  const reveal = useCallback(
-    async (
-      id: number,
-      anchor: Omit<Extract<Anchor, { kind: "message" }>, "id" | "kind">,
-    ): Promise<"here" | "shown"> => {
-      const t = timelineRef.current;
-      const run = shown(t).messages;
-      const target: Anchor = { kind: "message", id, ...anchor };
-      if (run.length > 0 && (run[0]?.id ?? 0) <= id && id <= (run.at(-1)?.id ?? 0)) return "here";
-      const latest = t.latest.messages;
-      if (latest.length > 0 && (latest[0]?.id ?? 0) <= id) {
-        dispatch({ type: "latest", anchor: target });
-        return "shown";
-      }
-      const [before, after] = await Promise.all([
-        historyPage(room, id + 1, PAGE),
-        historyPage(room, id + PAGE + 1, PAGE),
-      ]);
-      setOlder(IDLE);
-      setNewer(IDLE);
-      dispatch({
-        type: "detach",
-        messages: [...before.messages, ...after.messages.filter((m) => m.id > id)],
-        startReached: before.nextBefore === null,
-        anchor: target,
-      });
-      return "shown";
-    },
-    [room],
-  );
+  const { resetPaging } = paging;
+  const jumpToLatest = useCallback(() => {
+    setUnseen(0);
+    resetPaging();
+    dispatch({ type: "latest" });
+  }, [resetPaging]);
 
   /** Shows the run on screen afresh at `anchor` (the first opening, when the anchor is already loaded). */
   const show = useCallback((anchor: Anchor) => dispatch({ type: "show", anchor }), []);
-
-  const jumpToLatest = useCallback(() => {
-    setUnseen(0);
-    setNewer(IDLE);
-    setOlder(IDLE);
-    dispatch({ type: "latest" });
-  }, []);
 
   /** Whether the newest messages are in sight (the list is at its bottom, showing the newest run). */
   const setSeeingNewest = useCallback((seeing: boolean) => {
@@ -268,19 +212,39 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
     if (seeing) setUnseen(0);
   }, []);
 
-  /** Sends a message; answers false (with a notice) when it cannot go. */
-  const send = useCallback((text: string) => {
-    if (text.length > MAX_MESSAGE_LENGTH) {
-      setNotice(`Messages can be at most ${MAX_MESSAGE_LENGTH.toLocaleString()} characters.`);
-      return false;
-    }
-    if (!client.current) return false;
-    // Written while reading further back: the conversation is at the bottom.
-    if (timelineRef.current.detached) dispatch({ type: "latest" });
-    client.current.send(text);
-    setNotice(null);
+  const tooLong = useCallback((text: string) => {
+    if (text.length <= MAX_MESSAGE_LENGTH) return false;
+    setNotice(`Messages can be at most ${MAX_MESSAGE_LENGTH.toLocaleString()} characters.`);
     return true;
   }, []);
+
+  /** Sends a message (to a thread when `threadRootId` is given); answers false (with a notice) when it cannot go. */
+  const send = useCallback(
+    (text: string, options: SendOptions = {}) => {
+      if (tooLong(text) || !client.current) return false;
+      // Written while reading further back: the conversation is at the bottom.
+      if (options.threadRootId === undefined && timelineRef.current.detached) dispatch({ type: "latest" });
+      client.current.send(text, options);
+      setNotice(null);
+      return true;
+    },
+    [tooLong],
+  );
+
+  const edit = useCallback(
+    (messageId: number, text: string) => {
+      if (tooLong(text) || !client.current) return false;
+      client.current.edit(messageId, text);
+      setNotice(null);
+      return true;
+    },
+    [tooLong],
+  );
+  const remove = useCallback((messageId: number) => client.current?.remove(messageId), []);
+  const react = useCallback(
+    (messageId: number, emoji: string, add: boolean) => client.current?.react(messageId, emoji, add),
+    [],
+  );
 
   const typed = useCallback(() => client.current?.typing(), []);
   const retry = useCallback(() => client.current?.retry(), []);
@@ -303,25 +267,27 @@ export function useLiveRoom(room: string, isPrivate: boolean) {
 
   return {
     me,
+    log: log.current,
+    logVersion,
     timeline,
     previews,
     roster,
     state,
     retryIn,
-    typing: typingText(typers.map((t) => t.name)),
+    typing: typers.text,
     notice,
     outbox,
     removed,
-    older,
-    newer,
     unseen,
-    loadOlder,
-    loadNewer,
-    reveal,
+    ...paging,
+    ingest,
     show,
     jumpToLatest,
     setSeeingNewest,
     send,
+    edit,
+    remove,
+    react,
     typed,
     retry,
     discard,
