@@ -9,9 +9,19 @@ import { build } from "esbuild";
 const root = path.resolve(import.meta.dirname, "..");
 const shim = path.join(root, "src/web/zod-browser.ts");
 const out = path.join(root, ".vitest", "browser-zod-check.mjs");
-const schemas = ["rooms", "assistant", "files", "flags", "auth", "admin", "previews", "system", "counters", "inbox", "search"].map(
-  (name) => path.join(root, `src/features/${name}/${name}.schema.ts`),
-);
+const schemas = [
+  "rooms",
+  "assistant",
+  "files",
+  "flags",
+  "auth",
+  "admin",
+  "previews",
+  "system",
+  "counters",
+  "inbox",
+  "search",
+].map((name) => path.join(root, `src/features/${name}/${name}.schema.ts`));
 
 const substitution = {
   name: "browser-zod",

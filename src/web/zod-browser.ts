@@ -20,6 +20,7 @@ import {
   record,
   strictObject,
   string,
+  tuple,
   union,
   url,
   ZodType,
@@ -54,6 +55,7 @@ const members = {
   record,
   strictObject,
   string,
+  tuple,
   union,
   url,
 };

@@ -78,11 +78,20 @@ export class ReactionStore {
     const low = Math.min(...ids);
     const high = Math.max(...ids);
     const wanted = new Set(ids);
+    // Per emoji: its exact count, whether the reader is in it, and only its first REACTION_USERS_SHOWN users.
     const rows = this.#sql
-      .exec<ReactionRow & { since: number }>(
-        "SELECT * FROM reactions WHERE message_id BETWEEN ? AND ? ORDER BY message_id, since, emoji, at",
+      .exec<ReactionRow & { n: number; mine: number }>(
+        `SELECT message_id, emoji, user_id, display_name, n, mine FROM (
+           SELECT message_id, emoji, user_id, display_name, since, at,
+             row_number() OVER (PARTITION BY message_id, emoji ORDER BY at) AS rank,
+             count(*) OVER (PARTITION BY message_id, emoji) AS n,
+             max(user_id = ?3) OVER (PARTITION BY message_id, emoji) AS mine
+           FROM reactions WHERE message_id BETWEEN ?1 AND ?2)
+         WHERE rank <= ?4 ORDER BY message_id, since, emoji, at`,
         low,
         high,
+        reader ?? "",
+        REACTION_USERS_SHOWN,
       )
       .toArray();
     for (const row of rows) {
@@ -91,14 +100,10 @@ export class ReactionStore {
       if (reactions.length === 0) out.set(row.message_id, reactions);
       let reaction = reactions.find((r) => r.emoji === row.emoji);
       if (!reaction) {
-        reaction = { emoji: row.emoji, count: 0, users: [], mine: false };
+        reaction = { emoji: row.emoji, count: row.n, users: [], mine: row.mine === 1 };
         reactions.push(reaction);
       }
-      reaction.count++;
-      if (reaction.users.length < REACTION_USERS_SHOWN) {
-        reaction.users.push({ userId: row.user_id, displayName: row.display_name });
-      }
-      if (row.user_id === reader) reaction.mine = true;
+      reaction.users.push({ userId: row.user_id, displayName: row.display_name });
     }
     return out;
   }

@@ -5,7 +5,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatRoom } from "./chat-room";
 import type { RoomHistory } from "./room-history";
-import { MAX_EMOJI_PER_MESSAGE, type RoomEvent } from "./rooms.schema";
+import { MAX_EMOJI_PER_MESSAGE, REACTION_USERS_SHOWN, type RoomEvent } from "./rooms.schema";
 
 const alice = { userId: "alice", displayName: "Alice" };
 const bob = { userId: "bob", displayName: "Bob" };
@@ -142,6 +142,24 @@ describe("the room's log", () => {
       { emoji: "🎉", count: 2, users: [bob, alice], mine: true },
     ]);
     expect(result.reactions).toHaveLength(MAX_EMOJI_PER_MESSAGE);
+  });
+
+  it("keeps a crowded emoji exact: the count of every reactor, the first REACTION_USERS_SHOWN of them, `mine` for any", async () => {
+    const result = await withLog((log) => {
+      const m = post(log, alice, "popular");
+      for (let i = 0; i < 500; i++) log.react(m.id, { userId: `u${i}`, displayName: `U${i}` }, "👍", true, 1);
+      const read = (reader: string) => log.withReactions([log.messages.get(m.id) as never], reader)[0]?.reactions;
+      return { forLast: read("u499"), forNobody: read("nobody") };
+    });
+    expect(result.forLast).toEqual([
+      {
+        emoji: "👍",
+        count: 500,
+        users: Array.from({ length: REACTION_USERS_SHOWN }, (_, i) => ({ userId: `u${i}`, displayName: `U${i}` })),
+        mine: true,
+      },
+    ]);
+    expect(result.forNobody?.[0]).toMatchObject({ count: 500, mine: false });
   });
 
   it("files a reply to a reply under the root, keeps replies out of the timeline and sums them up on the root", async () => {

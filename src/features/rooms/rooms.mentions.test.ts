@@ -65,6 +65,41 @@ describe("mentions", () => {
   });
 });
 
+describe("notifications", () => {
+  it("delivers a mention and a thread reply to the recipients' inboxes, offline ones included", async () => {
+    const room = "notify";
+    const a = await connectRoom(alice.client, room);
+    const b = await connectRoom(bob.client, room);
+    const c = await connectRoom(carol.client, room);
+    b.ws.close();
+    c.ws.close();
+    const inbox = (userId: string) => env.INBOX.get(env.INBOX.idFromName(userId));
+    // Inboxes are per user, across rooms: count what this test adds.
+    const bobBefore = await inbox(bob.user.id).unread();
+    const aliceBefore = await inbox(alice.user.id).unread();
+    a.send({ type: "message", text: "@bob please look", clientMessageId: "n1" });
+    const root = (await a.next((f) => f.type === "ack" && f.clientMessageId === "n1")).id as number;
+    // Carol replies in alice's thread: alice (the root's author) is told; bob is not a participant.
+    const c2 = await connectRoom(carol.client, room);
+    c2.send({ type: "message", text: "on it", clientMessageId: "n2", threadRootId: root });
+    await c2.next((f) => f.type === "ack" && f.clientMessageId === "n2");
+    let forBob = 0;
+    let forAlice = 0;
+    for (let wait = 0; wait < 100 && (forBob === 0 || forAlice === 0); wait++) {
+      forBob = (await inbox(bob.user.id).unread()) - bobBefore;
+      forAlice = (await inbox(alice.user.id).unread()) - aliceBefore;
+      if (forBob === 0 || forAlice === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect({ forBob, forAlice }).toEqual({ forBob: 1, forAlice: 1 });
+    const pending = await runInDurableObject(env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room)), (chat: ChatRoom) =>
+      chat.outbox.pending(),
+    );
+    expect(pending).toBe(0);
+    a.ws.close();
+    c2.ws.close();
+  });
+});
+
 describe("attachments as grants tied to the message", () => {
   it("serves a message's file while the message exists, never another file, and not once it is deleted", async () => {
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName("grants"));

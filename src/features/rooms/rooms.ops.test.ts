@@ -1,8 +1,8 @@
 // Edits, deletes, reactions and thread replies over real sockets: who may do what, the `done` and error frames
 // that answer them, the `event` frames everyone gets in log order, and the HTTP pages that show the result.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Client, registerUser } from "../../../test/helpers";
-import { connectRoom, type Frame, isMessage, type Socket } from "../../../test/room-socket";
+import { type Client, call, registerUser } from "../../../test/helpers";
+import { connectRoom, type Frame, isMessage, type Socket, wrap } from "../../../test/room-socket";
 import {
   type ChatMessage,
   type HistoryPage,
@@ -107,6 +107,28 @@ describe("edits and deletes", () => {
       [first, "", true],
       [second, "", true],
     ]);
+    for (const s of [a, b, root]) s.ws.close();
+  });
+
+  it("carries the moderator right through a ticket too", async () => {
+    const a = await connectRoom(alice.client, "ops-ticket");
+    const id = await say(a, "moderate me");
+    const issued = await (await admin.client.fetch("/api/rooms/ops-ticket/ticket", { method: "POST" })).json<{
+      ticket: string;
+    }>();
+    const bobIssued = await (await bob.client.fetch("/api/rooms/ops-ticket/ticket", { method: "POST" })).json<{
+      ticket: string;
+    }>();
+    const viaTicket = async (ticket: string) => {
+      const res = await call(`/api/rooms/ops-ticket/ws?ticket=${ticket}`, { headers: { Upgrade: "websocket" } });
+      const socket = wrap(res.webSocket as WebSocket);
+      await socket.next((f) => f.type === "welcome");
+      return socket;
+    };
+    const b = await viaTicket(bobIssued.ticket);
+    expect(await op(b, { type: "delete", messageId: id })).toMatchObject({ code: "forbidden" });
+    const root = await viaTicket(issued.ticket);
+    expect(await op(root, { type: "delete", messageId: id })).toMatchObject({ type: "done" });
     for (const s of [a, b, root]) s.ws.close();
   });
 

@@ -83,6 +83,13 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
     opId: OpIdSchema.optional(),
   }),
   z.strictObject({ type: z.literal("typing") }),
+  /**
+   * Replays, in id order, every message after `lastId` as it is now (for this reader) and every event after
+   * `lastId` about a message at or before it, then `resumed`. Live frames that arrive between the welcome and
+   * `resumed` were stored before the resume was read, so the replay holds them (or the message they change, as
+   * it is now): a client buffers them and, on `resumed`, applies the last copy of each message and the events about
+   * messages at or before `lastId`, in id order (rooms.convergence.test.ts does exactly this).
+   */
   z.strictObject({ type: z.literal("resume"), lastId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;

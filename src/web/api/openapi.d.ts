@@ -6255,7 +6255,7 @@ export interface components {
             room: string;
         };
         RoomSummary: {
-            /** @description The newest message's id; 0 when the room has none */
+            /** @description The room log's newest id (messages and events share one sequence); 0 when the room has none */
             lastId: number;
             lastMessageAt: string | null;
             /** @description The caller's read cursor: the newest message id they have read; null if never visited */

@@ -52,6 +52,7 @@ describe("createRoomClient", () => {
     ]);
     second.push({ type: "message", message: message(2) });
     second.push({ type: "message", message: message(3) });
+    second.push({ type: "resumed", lastId: 3, count: 2 });
     expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3]);
     expect(h.client.state).toBe("open");
   });
@@ -151,6 +152,50 @@ describe("createRoomClient", () => {
     expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(h.synced()).toBe(2);
     expect(h.client.lastId).toBe(12);
+  });
+
+  it("holds live frames that arrive during a resume and applies them with the replay in log order", async () => {
+    const { socket: first, ...h } = await opened({ history: [message(1), message(2)], lastId: 2, random: () => 1 });
+    first.drop();
+    h.runTimersOf(500);
+    await flush();
+    const second = h.sockets[1] as FakeSocket;
+    second.open();
+    second.push(welcome([message(5)], 6));
+    expect(second.sent).toEqual([{ type: "resume", lastId: 2 }]);
+    // Live before the room reads the resume: message 7 and an edit of message 1 (ids 7, 8).
+    second.push({ type: "message", message: message(7) });
+    second.push({ type: "event", event: { kind: "edit", id: 8, messageId: 1, text: "new", editedAt: "x" } });
+    expect(h.messages.map((m) => m.id)).toEqual([1, 2]);
+    expect(h.events).toEqual([]);
+    expect(h.client.lastId).toBe(2);
+    // The replay: messages after 2 as they are now (7 included), then an older edit of message 2 (id 4).
+    for (const id of [3, 5, 7]) second.push({ type: "message", message: message(id) });
+    second.push({ type: "event", event: { kind: "edit", id: 4, messageId: 2, text: "two", editedAt: "x" } });
+    second.push({ type: "resumed", lastId: 8, count: 4 });
+    expect(h.messages.map((m) => m.id)).toEqual([1, 2, 3, 5, 7]);
+    expect(h.events.map((e) => e.id)).toEqual([4, 8]);
+    expect(h.client.lastId).toBe(8);
+  });
+
+  it("drops a replay cut short by a drop, and resumes again from where it really was", async () => {
+    const { socket: first, ...h } = await opened({ history: [message(1)], lastId: 1, random: () => 1 });
+    first.drop();
+    h.runTimersOf(500);
+    await flush();
+    const second = h.sockets[1] as FakeSocket;
+    second.open();
+    second.push(welcome([message(9)], 9));
+    second.push({ type: "message", message: message(10) });
+    second.push({ type: "message", message: message(2) });
+    second.drop();
+    expect(h.client.lastId).toBe(1);
+    h.runTimers();
+    await flush();
+    const third = h.sockets[2] as FakeSocket;
+    third.open();
+    third.push(welcome([message(10)], 10));
+    expect(third.sent).toEqual([{ type: "resume", lastId: 1 }]);
   });
 
   it("after a gap too large to resume, reports it and then delivers the newest messages", async () => {

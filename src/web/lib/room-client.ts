@@ -35,6 +35,12 @@ export function createRoomClient(options: RoomClientOptions) {
   let me: string | null = null;
   /** A reconnect's welcome history, held back while what was missed before it is replayed. */
   let resumeBuffer: ChatMessage[] | null = null;
+  /**
+   * Messages and events that arrive between a reconnect's welcome and its `resumed` (live ones first, then the
+   * replay): applied together in log order once the replay is complete, so `lastId` never passes a gap (a drop
+   * mid-replay resumes from where this client really is) and a live event never lands before an older one.
+   */
+  let replay: Array<{ message: ChatMessage } | { event: RoomEvent }> = [];
   /** Log ids delivered (messages and events share one sequence): each is delivered once. */
   const seen = new Set<number>();
   let counter = 0;
@@ -69,8 +75,26 @@ export function createRoomClient(options: RoomClientOptions) {
     outbox.eventSeen(event.id);
   };
 
-  /** Ends a resume: the welcome's history (held back) follows what was replayed (already delivered: skipped). */
+  /**
+   * Ends a resume. The room replays messages after `lastId` as they are now, and the events about messages at or
+   * before it; live frames that came before the replay are already part of those copies. So: the last copy of each
+   * message, and the events about messages this client had, in id order; then the welcome's history (held back;
+   * what was delivered is skipped).
+   */
   const endResume = () => {
+    const point = lastId;
+    const copies = new Map<number, ChatMessage>();
+    const events = new Map<number, RoomEvent>();
+    for (const item of replay) {
+      if ("message" in item) copies.set(item.message.id, item.message);
+      else if (item.event.messageId <= point) events.set(item.event.id, item.event);
+    }
+    replay = [];
+    const ordered = [
+      ...[...copies.values()].map((message) => ({ id: message.id, apply: () => deliver(message) })),
+      ...[...events.values()].map((event) => ({ id: event.id, apply: () => deliverEvent(event) })),
+    ].sort((a, b) => a.id - b.id);
+    for (const entry of ordered) entry.apply();
     const buffered = resumeBuffer ?? [];
     resumeBuffer = null;
     for (const message of buffered) deliver(message);
@@ -94,18 +118,24 @@ export function createRoomClient(options: RoomClientOptions) {
   };
 
   const handle = (frame: IncomingFrame) => {
+    const resuming = resumeBuffer !== null;
     switch (frame.type) {
       case "welcome":
         welcome(frame);
         break;
       case "message":
-        deliver(frame.message);
+        if (resuming) replay.push({ message: frame.message });
+        else deliver(frame.message);
         break;
       case "messages":
-        for (const message of frame.messages) deliver(message);
+        for (const message of frame.messages) {
+          if (resuming) replay.push({ message });
+          else deliver(message);
+        }
         break;
       case "event":
-        deliverEvent(frame.event);
+        if (resuming) replay.push({ event: frame.event });
+        else deliverEvent(frame.event);
         break;
       case "resumed":
         if (resumeBuffer) endResume();
@@ -145,7 +175,9 @@ export function createRoomClient(options: RoomClientOptions) {
     frame: handle,
     closed: () => {
       // Whatever was on its way may or may not have been stored: it goes again (deduplicated) after the welcome.
+      // A replay cut short is dropped whole: the next resume starts from what this client really has.
       resumeBuffer = null;
+      replay = [];
       outbox.disconnected();
     },
     removed: () => {
