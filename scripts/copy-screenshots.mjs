@@ -6,13 +6,16 @@ import path from "node:path";
 
 /**
  * [screenshot in e2e/screenshots/, file in docs/screenshots/]: desktop and phone of the home page, a room, files,
- * the assistant, admin and settings, each from the journey its name starts with (rooms-… from the rooms journey).
+ * search, the assistant, admin and settings, each from the journey its name starts with (conversation-… from the
+ * conversation journey).
  */
 const SCREENSHOTS = [
   ["signup-home-desktop.png", "home.png"],
   ["signup-home-phone.png", "home-phone.png"],
-  ["rooms-room-desktop.png", "room.png"],
-  ["rooms-room-phone.png", "room-phone.png"],
+  ["conversation-room-desktop.png", "room.png"],
+  ["conversation-room-phone.png", "room-phone.png"],
+  ["conversation-search-desktop.png", "search.png"],
+  ["conversation-search-phone.png", "search-phone.png"],
   ["files-list-desktop.png", "files.png"],
   ["files-list-phone.png", "files-phone.png"],
   ["assistant-answer-desktop.png", "assistant.png"],
