@@ -69,7 +69,10 @@ j.test("two people react, edit, reply in a thread and mention each other", async
   const adasThread = ada.page.locator("[data-testid=thread-panel]");
   await adasThread.locator(".md", { hasText: REPLY }).waitFor({ timeout: 10_000 });
 
-  // Bob mentions Ada with the composer's autocomplete; her inbox badge and tab title count it.
+  // Ada moves to the rooms list; Bob mentions her with the composer's autocomplete. Her inbox badge, tab title and
+  // the room's mention badge count it, and the room opens with the mention in view.
+  await ada.page.goto(`${j.base}/rooms`);
+  await ada.page.locator(`#main li[data-room="${room}"]`).waitFor({ timeout: 10_000 });
   const box = roomUi.composer(bob.page);
   await box.click();
   await box.pressSequentially("@Ad");
@@ -78,10 +81,25 @@ j.test("two people react, edit, reply in a thread and mention each other", async
   await box.pressSequentially("can you check the numbers?");
   assert.match(await box.inputValue(), /^@Ada can you check the numbers\?$/, "the autocomplete did not insert @Ada");
   await box.press("Enter");
-  const mention = row(ada.page, "can you check the numbers?");
-  await mention.locator(".mention.mine").waitFor({ timeout: 10_000 });
-  await ada.page.locator("[data-testid=inbox-badge]").filter({ hasText: "1" }).waitFor({ timeout: 10_000 });
-  await ada.page.waitForFunction(() => document.title.startsWith("(1)"), null, { timeout: 10_000 });
+  // Two entries: Bob's reply in the thread of Ada's message (she wrote its root), and the mention.
+  await ada.page
+    .locator("[data-testid=inbox-badge]:visible")
+    .filter({ hasText: "2" })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await ada.page.waitForFunction(() => document.title.startsWith("(2)"), null, { timeout: 10_000 });
+  const roomMentions = ada.page.locator(`nav[aria-label=Main] a[href="/rooms/${room}"] [data-testid=mentions]:visible`);
+  await roomMentions
+    .filter({ hasText: "1" })
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(async (error) => {
+      const { rooms } = await ada.api("GET", "/api/rooms");
+      const summary = rooms.find((r) => r.name === room);
+      throw new Error(`the room's mention badge is missing; the API says ${JSON.stringify(summary)}: ${error.message}`);
+    });
+  await roomUi.open(ada.page, j.base, room);
+  await row(ada.page, "can you check the numbers?").locator(".mention.mine").waitFor({ timeout: 10_000 });
   await bob.page.locator("[data-testid=thread-panel]").getByRole("button", { name: "Close thread" }).click();
 });
 

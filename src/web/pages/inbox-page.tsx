@@ -74,7 +74,7 @@ function NotificationsControl() {
 function EntryRow({ entry, onOpen }: { entry: InboxEntry; onOpen: (entry: InboxEntry) => void }) {
   return (
     <Link
-      to={messageLink(entry.room, entry.messageId, entry.threadRootId)}
+      to={messageLink(entry.room, entry.messageId)}
       className={`inbox-entry${entry.read ? "" : " unread"}`}
       data-testid="inbox-entry"
       data-read={entry.read}

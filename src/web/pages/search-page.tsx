@@ -42,7 +42,7 @@ function MessageResult({ hit }: { hit: MessageHit }) {
   const { room, message, snippet } = hit;
   return (
     <li>
-      <Link className="search-hit" to={messageLink(room, message.id, message.threadRootId)}>
+      <Link className="search-hit" to={messageLink(room, message.id)}>
         <span className="search-hit-meta">
           <strong className="truncate">#{room}</strong>
           <span className="truncate">{message.displayName}</span>

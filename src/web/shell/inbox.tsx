@@ -55,7 +55,7 @@ function notify(entry: InboxEntry, markRead: InboxValue["markRead"]) {
       window.focus();
       notification.close();
       void markRead({ ids: [entry.id] });
-      navigate(messageLink(entry.room, entry.messageId, entry.threadRootId));
+      navigate(messageLink(entry.room, entry.messageId));
     };
   } catch {
     // Some browsers (Android Chrome) only show notifications from a service worker: the badge and title remain.

@@ -39,10 +39,8 @@ describe("roomCounts", () => {
 });
 
 describe("messageLink", () => {
-  it("opens the room at the message; a reply at its root with the thread open", () => {
+  it("opens the room at the message (a reply too: the room opens its thread)", () => {
     expect(messageLink("general", 42)).toBe("/rooms/general?message=42");
-    expect(messageLink("general", 42, null)).toBe("/rooms/general?message=42");
-    expect(messageLink("dev", 42, 7)).toBe("/rooms/dev?message=7&thread=7&reply=42");
     expect(fileLink("0123456789abcdef0123456789abcdef")).toBe("/files?file=0123456789abcdef0123456789abcdef");
   });
 });

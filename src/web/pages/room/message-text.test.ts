@@ -56,6 +56,8 @@ describe("MessageText", () => {
     expect(out).toContain('<pre><code class="language-js">let a = 1;\n</code></pre>');
     expect(out).toContain("<li>one</li>");
     expect(out).toContain("<blockquote>");
+    // A message adds nothing to the page's outline: headings are bold lines.
+    expect(html("# Title")).toContain('<p class="md-heading"><strong>Title</strong></p>');
   });
 
   it("highlights mentions, the reader's more strongly, and leaves code and links alone", () => {

@@ -24,10 +24,16 @@ export function useReadCursor(room: string, newestSeen: number | null, lastRead:
   const refetched = useRef(false);
 
   const put = useRef((_lastId: number, _leaving: boolean) => {});
-  /** Where the lists show this room's unread count: nothing unread up to `lastReadId`, said at once. */
+  /** Where the lists show this room's unread and mention counts: none up to `lastReadId`, said at once. */
   const showRead = (lastReadId: number) =>
     queryClient.setQueryData(roomsQuery.queryKey, (rooms) =>
-      rooms?.map((r) => (r.name === room ? { ...r, lastReadId, unread: lastReadId >= r.lastId ? 0 : r.unread } : r)),
+      rooms?.map((r) =>
+        r.name === room && lastReadId >= r.lastId
+          ? { ...r, lastReadId, unread: 0, mentions: 0 }
+          : r.name === room
+            ? { ...r, lastReadId }
+            : r,
+      ),
     );
 
   put.current = (lastId: number, leaving: boolean) => {
