@@ -105,6 +105,8 @@ export const roomUi = {
           rows.set(id, article.querySelector(".message-body")?.textContent?.trim() ?? "");
         }
       };
+      // A reader's scroll: the page stops keeping the list at its bottom (as for a wheel or a touch).
+      el.dispatchEvent(new WheelEvent("wheel", { deltaY: -1 }));
       el.scrollTop = 0;
       await frame();
       for (let i = 0; i < 1_000; i++) {
