@@ -82,6 +82,20 @@ describe("MessageStore", () => {
     expect(found.limited).toEqual(["friday deploy plan"]);
   });
 
+  it("searches with words longer than SQLite's LIKE pattern limit (cut to their first 48 bytes), never throwing", async () => {
+    const long = `${"ö".repeat(30)}${"x".repeat(100)}`;
+    const found = await withStore(0, (s) => {
+      s.insert({ userId: "alice", displayName: "alice", text: `see ${long}`, now: 1 });
+      s.insert({ userId: "alice", displayName: "alice", text: "unrelated", now: 2 });
+      return {
+        long: s.search([long], 10).map((m) => m.id),
+        escapes: s.search(["%".repeat(200)], 10).length,
+      };
+    });
+    expect(found.long).toEqual([1]);
+    expect(found.escapes).toBe(0);
+  });
+
   it("writes two rows per new message and none for a retry", async () => {
     const writes = await withStore(0, () => null).then(() =>
       runInDurableObject(env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(`store-${roomSeq}`)), (room: ChatRoom, state) => {

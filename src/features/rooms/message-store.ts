@@ -22,6 +22,22 @@ export interface NewMessage {
 const json = (value: unknown[] | undefined): string | null =>
   value && value.length > 0 ? JSON.stringify(value) : null;
 
+/** SQLite refuses a LIKE pattern over 50 bytes: a term's escaped form, cut to 48 UTF-8 bytes on a character. */
+const LIKE_TERM_BYTES = 48;
+function likeTerm(term: string): string {
+  const encoder = new TextEncoder();
+  let out = "";
+  let bytes = 0;
+  for (const char of term) {
+    const escaped = /[\\%_]/.test(char) ? `\\${char}` : char;
+    const size = encoder.encode(escaped).length;
+    if (bytes + size > LIKE_TERM_BYTES) break;
+    out += escaped;
+    bytes += size;
+  }
+  return out;
+}
+
 export class MessageStore {
   readonly #sql: SqlStorage;
 
@@ -215,7 +231,7 @@ export class MessageStore {
   search(terms: readonly string[], limit: number): ChatMessage[] {
     const usable = terms.filter((term) => term.length > 0).slice(0, 8);
     if (usable.length === 0) return [];
-    const patterns = usable.map((term) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const patterns = usable.map((term) => `%${likeTerm(term)}%`);
     const score = patterns.map(() => "(CASE WHEN text LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)").join(" + ");
     return this.#sql
       .exec<MessageRow & { score: number }>(
