@@ -218,6 +218,12 @@ export class Keyboard {
     const rect =
       "function () { const r = this.getBoundingClientRect(); " +
       "return this.isConnected ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom } : null; }";
+    // Scrolled since it had focus, it may sit under the sticky header now: bring it back into view first (the page's
+    // scroll-padding keeps it below the header), as it was when it had focus.
+    const uncover =
+      "function () { const r = this.getBoundingClientRect(); const x = (r.left + r.right) / 2; const y = (r.top + r.bottom) / 2; " +
+      "const at = document.elementFromPoint(x, y); if (at && !this.contains(at) && !at.contains(this)) this.scrollIntoView({ block: 'nearest' }); }";
+    await this.#call(look.element, uncover);
     const own = await this.#call(look.element, rect);
     if (!own || own.right - own.left === 0 || own.bottom - own.top === 0) return; // gone or hidden
     const boxes = [own];
