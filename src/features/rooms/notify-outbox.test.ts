@@ -2,6 +2,7 @@
 // delivered later, idempotency, and who a message notifies (noticesFor).
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { chatMessage } from "../../../test/chat-message";
 import type { InboxNotice } from "../inbox/inbox.schema";
 import { excerptOf, NotifyOutbox, noticesFor, ROOM_MENTION_MAX } from "./notify-outbox";
 import { RoomPeople } from "./room-people";
@@ -179,26 +180,7 @@ describe("NotifyOutbox", () => {
 const member = (userId: string): Member => ({ userId, displayName: userId });
 
 function message(overrides: Partial<ChatMessage>): ChatMessage {
-  return {
-    id: 10,
-    userId: "sam",
-    displayName: "Sam",
-    text: "hello",
-    clientMessageId: null,
-    createdAt: new Date(0).toISOString(),
-    threadRootId: null,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    replyCount: 0,
-    lastReplyAt: null,
-    lastReplyId: null,
-    repliers: [],
-    attachments: [],
-    mentions: [],
-    mentionsRoom: false,
-    ...overrides,
-  };
+  return chatMessage({ id: 10, userId: "sam", displayName: "Sam", text: "hello", ...overrides });
 }
 
 /** Runs `fn` with a people table holding `userIds`. */

@@ -8,19 +8,12 @@ import {
   type InboxFrame,
   InboxFrameSchema,
 } from "../../features/inbox/inbox.schema";
+import type { ConnectionState, SocketLike } from "./room-client-types";
 
-export type InboxConnectionState = "connecting" | "open" | "reconnecting" | "closed";
-
-/** The part of WebSocket this client uses, so tests drive it without a network. */
-export interface InboxSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
+/** The same states as a room's connection. */
+export type InboxConnectionState = ConnectionState;
+/** The part of WebSocket this client uses (the room client's), so tests drive it without a network. */
+export type InboxSocketLike = SocketLike;
 
 export interface InboxClientEvents {
   state?: (state: InboxConnectionState, detail: { attempt: number; retryInMs?: number }) => void;

@@ -1,4 +1,6 @@
 // Test doubles for the room client: a socket driven by hand, timers run on demand, and protocol frames.
+
+import { chatMessage } from "../../../test/chat-message";
 import type { ChatMessage, RoomEvent } from "../../features/rooms/rooms.schema";
 import { createRoomClient } from "./room-client";
 import type {
@@ -162,7 +164,7 @@ export function message(
   text = `m${id}`,
   from: { userId?: string; clientMessageId?: string; threadRootId?: number } = {},
 ): ChatMessage {
-  return {
+  return chatMessage({
     id,
     userId: from.userId ?? "u",
     displayName: "U",
@@ -170,17 +172,7 @@ export function message(
     clientMessageId: from.clientMessageId ?? null,
     createdAt: "2026-01-01T00:00:00.000Z",
     threadRootId: from.threadRootId ?? null,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    replyCount: 0,
-    lastReplyAt: null,
-    lastReplyId: null,
-    repliers: [],
-    attachments: [],
-    mentions: [],
-    mentionsRoom: false,
-  };
+  });
 }
 
 export const welcome = (history: ChatMessage[], lastId: number) => ({

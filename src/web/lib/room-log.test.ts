@@ -1,5 +1,6 @@
 // The room's materialised view: messages and events applied in any replay order converge, and nothing counts twice.
 import { describe, expect, it } from "vitest";
+import { chatMessage } from "../../../test/chat-message";
 import {
   type ChatMessage,
   REACTION_USERS_SHOWN,
@@ -11,26 +12,7 @@ import { RoomLog } from "./room-log";
 const at = (n: number) => `2026-01-01T00:00:${String(n).padStart(2, "0")}.000Z`;
 
 function msg(id: number, over: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    id,
-    userId: "u1",
-    displayName: "One",
-    text: `m${id}`,
-    clientMessageId: null,
-    createdAt: at(id),
-    threadRootId: null,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    replyCount: 0,
-    lastReplyAt: null,
-    lastReplyId: null,
-    repliers: [],
-    attachments: [],
-    mentions: [],
-    mentionsRoom: false,
-    ...over,
-  };
+  return chatMessage({ id, userId: "u1", displayName: "One", createdAt: at(id), ...over });
 }
 
 function got(log: RoomLog, id: number): ChatMessage {

@@ -1,25 +1,8 @@
-// A ChatMessage for the room UI's tests: every field at its plain value, overridable.
+// A ChatMessage for the room UI's tests: the shared test fixture (test/chat-message.ts), from someone else, dated.
+
+import { chatMessage as base } from "../../../../test/chat-message";
 import type { ChatMessage } from "../../../features/rooms/rooms.schema";
 
 export function chatMessage(id: number, fields: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    id,
-    userId: "other",
-    displayName: "Other",
-    text: `m${id}`,
-    clientMessageId: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    threadRootId: null,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    replyCount: 0,
-    lastReplyAt: null,
-    lastReplyId: null,
-    repliers: [],
-    attachments: [],
-    mentions: [],
-    mentionsRoom: false,
-    ...fields,
-  };
+  return base({ id, userId: "other", displayName: "Other", createdAt: "2026-01-01T00:00:00.000Z", ...fields });
 }
